@@ -1,0 +1,33 @@
+#include "apps/synod/catalog.hpp"
+
+#include "synod/heartbeat/heartbeat.hpp"
+#include "synod/heartbeat/heartbeat_checker.hpp"
+
+namespace synod::app {
+
+const std::vector<CatalogEntry>& catalog() {
+  static const std::vector<CatalogEntry> entries = [] {
+    std::vector<CatalogEntry> v;
+    v.push_back({heartbeat_spec(), [] { return heartbeat_checkers(); }});
+    return v;
+  }();
+  return entries;
+}
+
+const CatalogEntry* find_protocol(std::string_view name) {
+  for (const auto& e : catalog()) {
+    if (e.spec.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::string protocol_names() {
+  std::string out;
+  for (const auto& e : catalog()) {
+    if (!out.empty()) out += ", ";
+    out += e.spec.name;
+  }
+  return out;
+}
+
+}  // namespace synod::app

@@ -1,0 +1,44 @@
+// One event of an execution, as checkers and traces see it. The simulator produces these live; the
+// runtime writes them as JSON lines, and `synod check` reads them back, so a checker runs unchanged
+// on simulated seeds and on traces of real runs.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "synod/core/types.hpp"
+#include "synod/node/observation.hpp"
+
+namespace synod {
+
+enum class EventKind : std::uint8_t {
+  kStart,      // node started fresh
+  kRecover,    // node restarted after a crash
+  kCrash,      // node lost its volatile state
+  kPause,      // node stopped processing (a GC pause, SIGSTOP)
+  kResume,
+  kSend,       // node -> peer, protocol, bytes
+  kDeliver,    // peer -> node (node is the receiver)
+  kDrop,       // message lost; `what` says why
+  kTimer,      // a timer fired on node
+  kObserve,    // a protocol's observation; `what` is its kind
+  kFault,      // network/clock fault applied; `what` describes it
+  kHeal,       // all network faults removed (start of the stabilisation period)
+};
+
+std::string_view event_kind_name(EventKind kind);
+
+struct Event {
+  std::uint64_t seq = 0;      // position in the execution
+  std::int64_t time_ns = 0;   // true time (simulator) or wall clock (real runs)
+  EventKind kind = EventKind::kObserve;
+  NodeId node = kNoNode;
+  NodeId peer = kNoNode;      // sender for kDeliver, receiver for kSend/kDrop
+  ProtocolId protocol = 0;
+  std::uint32_t bytes = 0;
+  std::string_view what;
+  std::span<const ObsField> fields;
+};
+
+}  // namespace synod

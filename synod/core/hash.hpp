@@ -1,0 +1,34 @@
+// Incremental 64-bit hash (XXH3) used for trace hashes and checksums.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <xxhash.h>
+
+#include "synod/core/types.hpp"
+
+namespace synod {
+
+class Hasher {
+ public:
+  Hasher() : state_(XXH3_createState()) { XXH3_64bits_reset(state_); }
+  ~Hasher() { XXH3_freeState(state_); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void reset() { XXH3_64bits_reset(state_); }
+  void add(const void* data, std::size_t n) { XXH3_64bits_update(state_, data, n); }
+  void add_u64(std::uint64_t v) { add(&v, sizeof v); }
+  void add(ByteView b) { add(b.data(), b.size()); }
+  void add(std::string_view s) { add(s.data(), s.size()); }
+  std::uint64_t digest() const { return XXH3_64bits_digest(state_); }
+
+ private:
+  XXH3_state_t* state_;
+};
+
+inline std::uint64_t hash64(ByteView b) { return XXH3_64bits(b.data(), b.size()); }
+inline std::uint32_t checksum32(ByteView b) { return XXH32(b.data(), b.size(), 0x53594E44); }
+
+}  // namespace synod

@@ -1,0 +1,180 @@
+#include "synod/heartbeat/heartbeat.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "synod/heartbeat/heartbeat_messages.hpp"
+
+namespace synod {
+namespace {
+
+constexpr std::uint64_t kBeatTimer = 1;
+constexpr std::uint64_t kRetryStartTimer = 2;
+constexpr std::string_view kIncarnationKey = "incarnation";
+
+// Beats are spread over [0.9, 1.1] x interval so nodes do not fall into lock step.
+Duration jittered(Rng& rng, Duration d) {
+  const auto spread = d.count() / 10;
+  return Duration(d.count() + rng.between(-spread, spread));
+}
+
+bool newer(std::uint64_t inc_a, std::uint64_t ctr_a, std::uint64_t inc_b, std::uint64_t ctr_b) {
+  return inc_a != inc_b ? inc_a > inc_b : ctr_a > ctr_b;
+}
+
+}  // namespace
+
+Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts) {
+  for (const auto& [key, value] : opts) {
+    if (key != "interval" && key != "timeout" && key != "fanout") {
+      return invalid_argument("heartbeat: unknown option '" + key + "' (interval, timeout, fanout)");
+    }
+  }
+  HeartbeatOptions o;
+  auto interval = option_duration(opts, "interval", o.interval);
+  if (!interval) return interval.status();
+  auto timeout = option_duration(opts, "timeout", o.timeout);
+  if (!timeout) return timeout.status();
+  auto fanout = option_int(opts, "fanout", o.fanout, 1, 1024);
+  if (!fanout) return fanout.status();
+  o.interval = *interval;
+  o.timeout = *timeout;
+  o.fanout = static_cast<std::uint32_t>(*fanout);
+  if (o.timeout < 2 * o.interval) {
+    return invalid_argument("heartbeat: timeout must be at least 2 x interval");
+  }
+  return o;
+}
+
+void Heartbeat::on_start(Context& ctx) {
+  now_ = ctx.now();
+  // A new life gets a new incarnation, made durable before the first beat is sent: peers must
+  // never see two lives with the same incarnation (the checker verifies this across crashes).
+  std::uint64_t previous = 0;
+  if (auto stored = ctx.storage().get(kIncarnationKey)) {
+    auto decoded = wire::decode<HeartbeatDurable>(*stored);
+    if (!decoded) {
+      // A corrupt record cannot tell us the last incarnation; refusing to run is the only safe
+      // choice, and an operator must look.
+      ctx.log("corrupt incarnation record: " + decoded.status().to_string());
+      ctx.observe("storage_error", {});
+      return;
+    }
+    previous = decoded->incarnation;
+  }
+  const HeartbeatDurable next{previous + 1};
+  const Bytes record = wire::encode(next);
+  if (!ctx.storage().put(kIncarnationKey, record).is_ok() || !ctx.storage().sync().is_ok()) {
+    ctx.log("cannot persist incarnation; retrying");
+    ctx.set_timer(options_.interval, kRetryStartTimer);
+    return;
+  }
+  incarnation_ = next.incarnation;
+  counter_ = 0;
+  view_.clear();
+  for (NodeId peer : ctx.peers()) view_[peer] = PeerView{0, 0, now_, false};
+  ctx.observe("incarnation", {{"inc", static_cast<std::int64_t>(incarnation_)}});
+  ctx.set_timer(jittered(ctx.rng(), options_.interval), kBeatTimer);
+}
+
+void Heartbeat::on_timer(Context& ctx, std::uint64_t tag) {
+  now_ = ctx.now();
+  if (tag == kRetryStartTimer) {
+    on_start(ctx);
+    return;
+  }
+  beat(ctx);
+  ctx.set_timer(jittered(ctx.rng(), options_.interval), kBeatTimer);
+}
+
+void Heartbeat::beat(Context& ctx) {
+  ++counter_;
+  ctx.observe("beat", {{"inc", static_cast<std::int64_t>(incarnation_)},
+                       {"ctr", static_cast<std::int64_t>(counter_)}});
+  gossip(ctx);
+  check_timeouts(ctx);
+}
+
+void Heartbeat::gossip(Context& ctx) {
+  HeartbeatGossip msg;
+  msg.entries.reserve(view_.size() + 1);
+  msg.entries.push_back({ctx.self(), incarnation_, counter_});
+  for (const auto& [peer, v] : view_) {
+    if (!v.suspected && v.incarnation != 0) msg.entries.push_back({peer, v.incarnation, v.counter});
+  }
+  const Bytes payload = wire::encode(msg);
+  // Pick `fanout` distinct random peers (partial Fisher-Yates over the peer list).
+  std::vector<NodeId> targets(ctx.peers().begin(), ctx.peers().end());
+  const std::size_t k = std::min<std::size_t>(options_.fanout, targets.size());
+  for (std::size_t i = 0; i < k; ++i) {
+    std::swap(targets[i], targets[i + ctx.rng().below(targets.size() - i)]);
+    ctx.send(targets[i], payload);
+  }
+}
+
+void Heartbeat::check_timeouts(Context& ctx) {
+  for (auto& [peer, v] : view_) {
+    if (!v.suspected && now_ - v.last_advance > options_.timeout) {
+      v.suspected = true;
+      ctx.observe("suspect", {{"peer", peer}});
+    }
+  }
+}
+
+void Heartbeat::on_message(Context& ctx, NodeId from, ByteView payload) {
+  (void)from;
+  now_ = ctx.now();
+  if (incarnation_ == 0) return;  // not started (storage failure)
+  wire::Limits limits;
+  limits.max_repeated = kMaxHeartbeatEntries;
+  auto msg = wire::decode<HeartbeatGossip>(payload, limits);
+  if (!msg) {
+    ++decode_errors_;
+    return;
+  }
+  for (const auto& e : msg->entries) {
+    auto it = view_.find(e.node);
+    if (it == view_.end()) continue;  // ourselves, or not a member
+    PeerView& v = it->second;
+    if (!newer(e.incarnation, e.counter, v.incarnation, v.counter)) continue;
+    v.incarnation = e.incarnation;
+    v.counter = e.counter;
+    v.last_advance = now_;
+    ctx.observe("learn", {{"peer", e.node},
+                          {"inc", static_cast<std::int64_t>(e.incarnation)},
+                          {"ctr", static_cast<std::int64_t>(e.counter)}});
+    if (v.suspected) {
+      v.suspected = false;
+      ctx.observe("trust", {{"peer", e.node}});
+    }
+  }
+}
+
+std::string Heartbeat::status_json() const {
+  std::string out = "{\"incarnation\":" + std::to_string(incarnation_) +
+                    ",\"counter\":" + std::to_string(counter_) +
+                    ",\"decode_errors\":" + std::to_string(decode_errors_) + ",\"peers\":{";
+  bool first = true;
+  for (const auto& [peer, v] : view_) {
+    if (!first) out += ',';
+    first = false;
+    const auto age_ms = (now_ - v.last_advance).count() / 1'000'000;
+    out += "\"" + std::to_string(peer) + "\":{\"state\":\"" + (v.suspected ? "suspected" : "alive") +
+           "\",\"incarnation\":" + std::to_string(v.incarnation) +
+           ",\"counter\":" + std::to_string(v.counter) + ",\"age_ms\":" + std::to_string(age_ms) + "}";
+  }
+  out += "}}";
+  return out;
+}
+
+ProtocolSpec heartbeat_spec() {
+  return {"heartbeat", "heartbeat with a gossiped counter; suspects silent peers",
+          [](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
+            auto o = parse_heartbeat_options(opts);
+            if (!o) return o.status();
+            return std::unique_ptr<Protocol>(std::make_unique<Heartbeat>(*o));
+          }};
+}
+
+}  // namespace synod

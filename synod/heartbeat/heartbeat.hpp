@@ -1,0 +1,69 @@
+// Heartbeat with a gossiped counter: the first protocol, proving both drivers.
+//
+// Each node keeps a durable incarnation (bumped and synced on every start, so a restarted node
+// is recognisably new) and a volatile counter it increments every `interval`. It gossips its table
+// of (node, incarnation, counter) to `fanout` random peers. A peer whose (incarnation, counter)
+// has not advanced for `timeout` on the local clock is suspected; hearing a newer value for it
+// trusts it again. Observations: "incarnation" {inc}, "beat" {inc, ctr}, "learn" {peer, inc, ctr},
+// "suspect" {peer}, "trust" {peer}.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "synod/node/protocol.hpp"
+#include "synod/node/registry.hpp"
+
+namespace synod {
+
+struct HeartbeatOptions {
+  Duration interval = std::chrono::milliseconds(100);
+  Duration timeout = std::chrono::milliseconds(1000);
+  std::uint32_t fanout = 3;
+};
+
+Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts);
+
+class Heartbeat final : public Protocol {
+ public:
+  static constexpr ProtocolId kId = 1;
+
+  explicit Heartbeat(HeartbeatOptions options) : options_(options) {}
+
+  ProtocolId id() const override { return kId; }
+  std::string_view name() const override { return "heartbeat"; }
+  void on_start(Context& ctx) override;
+  void on_message(Context& ctx, NodeId from, ByteView payload) override;
+  void on_timer(Context& ctx, std::uint64_t tag) override;
+  std::string status_json() const override;
+
+  // For tests and the CLI.
+  struct PeerView {
+    std::uint64_t incarnation = 0;
+    std::uint64_t counter = 0;
+    Time last_advance;
+    bool suspected = false;
+  };
+  std::uint64_t incarnation() const { return incarnation_; }
+  std::uint64_t counter() const { return counter_; }
+  const std::map<NodeId, PeerView>& view() const { return view_; }
+  std::uint64_t decode_errors() const { return decode_errors_; }
+
+ private:
+  void beat(Context& ctx);
+  void check_timeouts(Context& ctx);
+  void gossip(Context& ctx);
+
+  HeartbeatOptions options_;
+  std::uint64_t incarnation_ = 0;
+  std::uint64_t counter_ = 0;
+  std::map<NodeId, PeerView> view_;  // ordered: iteration must be deterministic
+  std::uint64_t decode_errors_ = 0;
+  Time now_;  // clock at the last input, for status_json
+};
+
+ProtocolSpec heartbeat_spec();
+
+}  // namespace synod

@@ -1,0 +1,49 @@
+// The only window a protocol has on the world. Everything a protocol does to its surroundings goes
+// through here: the simulator and the Asio runtime each implement it, so protocol code is written
+// once and cannot tell which driver runs it.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "synod/core/rng.hpp"
+#include "synod/core/time.hpp"
+#include "synod/core/types.hpp"
+#include "synod/node/observation.hpp"
+#include "synod/node/storage.hpp"
+
+namespace synod {
+
+class Context {
+ public:
+  virtual ~Context() = default;
+
+  virtual NodeId self() const = 0;
+  // Every other node of the cluster, ascending. Stable for the node's lifetime.
+  virtual std::span<const NodeId> peers() const = 0;
+
+  // Best-effort delivery of `payload` to the same protocol on node `to`: delivered intact or not
+  // at all, possibly duplicated or reordered. Reliability is a protocol layer (see channel/).
+  virtual void send(NodeId to, Bytes payload) = 0;
+
+  // Fires on_timer(tag) once after `after` has elapsed on this node's clock. Ids are unique per
+  // node; cancelling a fired or unknown id is a no-op.
+  virtual TimerId set_timer(Duration after, std::uint64_t tag) = 0;
+  virtual void cancel_timer(TimerId id) = 0;
+
+  // This node's local physical clock; may be offset, drift and step relative to true time.
+  virtual Time now() const = 0;
+
+  // A random stream private to this protocol on this node, seeded by the driver.
+  virtual Rng& rng() = 0;
+
+  // This protocol's durable storage namespace.
+  virtual Storage& storage() = 0;
+
+  // Report a fact for checkers and traces (see observation.hpp).
+  virtual void observe(std::string_view kind, ObsFields fields) = 0;
+  // Free-form log line (debug aid; goes to the trace/log, never to checkers).
+  virtual void log(std::string_view text) = 0;
+};
+
+}  // namespace synod

@@ -1,0 +1,29 @@
+// What a driver (simulator or runtime) provides to a Node. The Node turns it into one Context per
+// protocol, adding the protocol id to every send, timer, storage access and observation.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "synod/core/time.hpp"
+#include "synod/core/types.hpp"
+#include "synod/node/observation.hpp"
+#include "synod/node/storage.hpp"
+
+namespace synod {
+
+class NodeEnv {
+ public:
+  virtual ~NodeEnv() = default;
+  virtual NodeId self() const = 0;
+  virtual std::span<const NodeId> peers() const = 0;
+  virtual void send(NodeId to, ProtocolId protocol, Bytes payload) = 0;
+  virtual TimerId set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) = 0;
+  virtual void cancel_timer(TimerId id) = 0;
+  virtual Time now() const = 0;
+  virtual Storage& storage(ProtocolId protocol) = 0;
+  virtual void observe(ProtocolId protocol, std::string_view kind, ObsFields fields) = 0;
+  virtual void log(ProtocolId protocol, std::string_view text) = 0;
+};
+
+}  // namespace synod

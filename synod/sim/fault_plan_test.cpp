@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "synod/sim/fault_plan.hpp"
+
+namespace synod::sim {
+namespace {
+
+TEST(FaultPlan, ParsesEveryItemKind) {
+  auto p = parse_fault_plan(
+      "loss=0.1,dup=0.01,reorder=0.2,latency=uniform:1ms..5ms,bandwidth=1000000; "
+      "link 1>2 latency=fixed:30ms; clock 3 offset=-20ms,drift=150; "
+      "@2s crash 3; @1s partition 1,2|3; @3s oneway 1>2,3; @4s heal; @5s restart 3; "
+      "@500ms pause 2; @700ms resume 2; @1s clog 1 250ms; @6s step 2 -1s; @7s drift 1 -30",
+      3);
+  ASSERT_TRUE(p) << p.status().to_string();
+  EXPECT_DOUBLE_EQ(p->network.loss, 0.1);
+  EXPECT_EQ(p->network.latency.shape, Latency::Shape::kUniform);
+  EXPECT_EQ(p->network.bandwidth_Bps, 1000000U);
+  ASSERT_EQ(p->links.size(), 1U);
+  EXPECT_EQ(p->links[0].model.latency.lo, std::chrono::milliseconds(30));
+  EXPECT_DOUBLE_EQ(p->links[0].model.loss, 0.1);  // inherits the network set before it
+  ASSERT_EQ(p->clocks.size(), 1U);
+  EXPECT_EQ(p->clocks[0].offset, std::chrono::milliseconds(-20));
+  ASSERT_EQ(p->actions.size(), 10U);
+  EXPECT_EQ(p->actions.front().kind, Action::Kind::kPause);  // sorted by time
+  EXPECT_EQ(p->actions.back().kind, Action::Kind::kDrift);
+}
+
+TEST(FaultPlan, CanonicalTextRoundTrips) {
+  auto p = parse_fault_plan("latency=pareto:100us..200ms,loss=0.05; @1s partition 1|2,3; @2s heal", 3);
+  ASSERT_TRUE(p);
+  auto again = parse_fault_plan(to_string(*p), 3);
+  ASSERT_TRUE(again) << again.status().to_string();
+  EXPECT_EQ(*p, *again);
+}
+
+TEST(FaultPlan, SwarmDrawsRoundTripExactly) {
+  // A failing swarm seed prints its plan; pasting it into --faults must replay the same run.
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    Rng rng(seed);
+    const FaultPlan drawn = draw_swarm_plan(rng, 5, std::chrono::seconds(10));
+    auto parsed = parse_fault_plan(to_string(drawn), 5);
+    ASSERT_TRUE(parsed) << "seed " << seed << ": " << parsed.status().to_string() << "\n" << to_string(drawn);
+    ASSERT_EQ(drawn, *parsed) << "seed " << seed << "\n" << to_string(drawn);
+  }
+}
+
+TEST(FaultPlan, SwarmSeedsDiffer) {
+  Rng a(1);
+  Rng b(2);
+  EXPECT_NE(to_string(draw_swarm_plan(a, 5, std::chrono::seconds(10))),
+            to_string(draw_swarm_plan(b, 5, std::chrono::seconds(10))));
+}
+
+TEST(FaultPlan, ErrorsNameTheItem) {
+  const char* bad[] = {
+      "loss=2",                 // probability out of range
+      "loss=x",                 // not a number
+      "jitter=1ms",             // unknown key
+      "latency=gauss:1ms",      // unknown shape
+      "latency=uniform:5ms..1ms",
+      "@1s crash 9",            // node out of range
+      "@1s crash",              // missing argument
+      "@1s explode 1",          // unknown action
+      "@1s partition 1,2",      // one group only
+      "@1s partition 1|1",      // node in two groups
+      "@soon crash 1",          // bad time
+      "@1s clog 1 -5ms",        // non-positive clog
+      "link 1-2 loss=0.1",      // bad link syntax
+      "clock 1 skew=3",         // unknown clock key
+  };
+  for (const char* spec : bad) {
+    auto p = parse_fault_plan(spec, 3);
+    EXPECT_FALSE(p) << spec;
+    if (!p) {
+      EXPECT_NE(p.status().message().find("faults:"), std::string::npos) << p.status().message();
+    }
+  }
+  EXPECT_TRUE(parse_fault_plan("none", 3));
+  EXPECT_TRUE(parse_fault_plan("", 3));
+}
+
+}  // namespace
+}  // namespace synod::sim

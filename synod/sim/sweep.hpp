@@ -1,0 +1,52 @@
+// Sweeps: run one protocol over many seeds, each with its own fault plan (scripted or swarm), and
+// aggregate what `synod sim --json` prints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synod/sim/simulator.hpp"
+
+namespace synod::sim {
+
+struct SweepOptions {
+  std::uint64_t first_seed = 1;
+  std::uint64_t seeds = 100;
+  std::uint32_t nodes = 3;
+  Duration duration = std::chrono::seconds(10);
+  Duration stabilize = std::chrono::seconds(5);
+  std::optional<FaultPlan> plan;  // nullopt = swarm: each seed draws its own plan
+  bool stop_at_first_violation = false;
+};
+
+struct SeedViolation {
+  std::uint64_t seed = 0;
+  Violation violation;
+  std::string faults;  // the plan that seed ran, in --faults grammar
+};
+
+struct SweepResult {
+  std::uint64_t seeds = 0;
+  std::vector<SeedViolation> violations;
+  std::uint64_t events = 0;
+  double sim_seconds = 0;
+  double wall_seconds = 0;
+  std::uint64_t first_trace_hash = 0;
+  bool replay_matches = true;  // the first seed, run twice, gave the same trace hash
+  double events_per_sec() const { return wall_seconds > 0 ? static_cast<double>(events) / wall_seconds : 0; }
+};
+
+// The plan a given seed runs: the scripted one, or the seed's own swarm draw.
+FaultPlan plan_for_seed(const SweepOptions& options, std::uint64_t seed);
+
+using CheckerFactory = std::function<CheckerList()>;
+// Called after every seed with (seeds done, seeds total).
+using Progress = std::function<void(std::uint64_t, std::uint64_t)>;
+
+SweepResult run_sweep(const SweepOptions& options, const ProtocolFactory& protocols,
+                      const CheckerFactory& checkers, const Progress& progress = {});
+
+}  // namespace synod::sim
