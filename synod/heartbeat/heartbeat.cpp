@@ -97,19 +97,22 @@ void Heartbeat::beat(Context& ctx) {
 }
 
 void Heartbeat::gossip(Context& ctx) {
-  HeartbeatGossip msg;
-  msg.entries.reserve(view_.size() + 1);
-  msg.entries.push_back({ctx.self(), incarnation_, counter_});
+  // Scratch members keep their capacity between beats: a beat allocates only the payloads.
+  auto& entries = scratch_gossip_.entries;
+  entries.clear();
+  entries.push_back({ctx.self(), incarnation_, counter_});
   for (const auto& [peer, v] : view_) {
-    if (!v.suspected && v.incarnation != 0) msg.entries.push_back({peer, v.incarnation, v.counter});
+    if (!v.suspected && v.incarnation != 0) entries.push_back({peer, v.incarnation, v.counter});
   }
-  const Bytes payload = wire::encode(msg);
   // Pick `fanout` distinct random peers (partial Fisher-Yates over the peer list).
-  std::vector<NodeId> targets(ctx.peers().begin(), ctx.peers().end());
+  auto& targets = scratch_targets_;
+  targets.assign(ctx.peers().begin(), ctx.peers().end());
   const std::size_t k = std::min<std::size_t>(options_.fanout, targets.size());
+  if (k == 0) return;
+  Bytes payload = wire::encode(scratch_gossip_);
   for (std::size_t i = 0; i < k; ++i) {
     std::swap(targets[i], targets[i + ctx.rng().below(targets.size() - i)]);
-    ctx.send(targets[i], payload);
+    ctx.send(targets[i], i + 1 == k ? std::move(payload) : payload);
   }
 }
 

@@ -12,7 +12,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "synod/heartbeat/heartbeat_messages.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/registry.hpp"
 
@@ -62,6 +64,8 @@ class Heartbeat final : public Protocol {
   std::map<NodeId, PeerView> view_;  // ordered: iteration must be deterministic
   std::uint64_t decode_errors_ = 0;
   Time now_;  // clock at the last input, for status_json
+  HeartbeatGossip scratch_gossip_;
+  std::vector<NodeId> scratch_targets_;
 };
 
 ProtocolSpec heartbeat_spec();

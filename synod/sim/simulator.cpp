@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include <xxhash.h>
+
 #include "synod/sim/clock_model.hpp"
 #include "synod/sim/sim_storage.hpp"
 
@@ -16,11 +18,6 @@ inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6U) + (h >> 2U);
   h *= 0xFF51AFD7ED558CCDULL;
   return h ^ (h >> 32U);
-}
-
-std::uint64_t mix_string(std::uint64_t h, std::string_view s) {
-  for (char c : s) h = mix(h, static_cast<unsigned char>(c));
-  return h;
 }
 
 std::uint64_t node_life_seed(std::uint64_t seed, NodeId id, std::uint32_t life) {
@@ -338,13 +335,15 @@ void Simulator::log(NodeId node, ProtocolId protocol, std::string_view text) {
 void Simulator::emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protocol, std::size_t bytes,
                      std::string_view what, std::span<const ObsField> fields) {
   ++event_seq_;
-  std::uint64_t h = mix(hash_, static_cast<std::uint64_t>(now_ns_));
-  h = mix(h, (static_cast<std::uint64_t>(kind) << 56U) ^ (static_cast<std::uint64_t>(node) << 32U) ^
-                 (static_cast<std::uint64_t>(peer) << 16U) ^ protocol);
-  h = mix(h, bytes);
-  if (!what.empty()) h = mix_string(h, what);
-  for (const auto& f : fields) h = mix(h, static_cast<std::uint64_t>(f.value));
-  hash_ = h;
+  // Fold the event into one word, then mix once: cheap, yet any change in order or content
+  // changes the trace hash with overwhelming probability.
+  std::uint64_t word = static_cast<std::uint64_t>(now_ns_) * 0x9E3779B97F4A7C15ULL;
+  word ^= ((static_cast<std::uint64_t>(kind) << 56U) ^ (static_cast<std::uint64_t>(node) << 32U) ^
+           (static_cast<std::uint64_t>(peer) << 16U) ^ protocol) * 0xC2B2AE3D27D4EB4FULL;
+  word += bytes;
+  for (const auto& f : fields) word = word * 0x100000001B3ULL + static_cast<std::uint64_t>(f.value);
+  if (!what.empty()) word ^= XXH3_64bits(what.data(), what.size());
+  hash_ = mix(hash_, word);
   if (trace_ == nullptr && checkers_.empty()) return;
   Event e;
   e.seq = event_seq_;

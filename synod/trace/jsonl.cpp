@@ -1,6 +1,7 @@
 #include "synod/trace/jsonl.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -37,9 +38,34 @@ Result<EventKind> kind_from_name(std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// Traces are written on the simulator's hot path: integers go through to_chars, no format parsing.
+template <typename Int>
+void append_int(std::string& out, Int v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;
+  out.append(buf, end);
+}
+
+}  // namespace
+
 void format_event_json(const Event& e, std::string& out) {
-  fmt::format_to(std::back_inserter(out), R"({{"seq":{},"t":{},"k":"{}","n":{},"p":{},"proto":{},"b":{})",
-                 e.seq, e.time_ns, event_kind_name(e.kind), e.node, e.peer, e.protocol, e.bytes);
+  out += "{\"seq\":";
+  append_int(out, e.seq);
+  out += ",\"t\":";
+  append_int(out, e.time_ns);
+  out += ",\"k\":\"";
+  out += event_kind_name(e.kind);
+  out += "\",\"n\":";
+  append_int(out, e.node);
+  out += ",\"p\":";
+  append_int(out, e.peer);
+  out += ",\"proto\":";
+  append_int(out, e.protocol);
+  out += ",\"b\":";
+  append_int(out, e.bytes);
   if (!e.what.empty()) {
     out += ",\"w\":";
     append_json_string(out, e.what);
@@ -49,7 +75,8 @@ void format_event_json(const Event& e, std::string& out) {
     for (std::size_t i = 0; i < e.fields.size(); ++i) {
       if (i > 0) out += ',';
       append_json_string(out, e.fields[i].key);
-      fmt::format_to(std::back_inserter(out), ":{}", e.fields[i].value);
+      out += ':';
+      append_int(out, e.fields[i].value);
     }
     out += '}';
   }
