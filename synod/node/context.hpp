@@ -25,6 +25,13 @@ class Context {
   // Best-effort delivery of `payload` to the same protocol on node `to`: delivered intact or not
   // at all, possibly duplicated or reordered. Reliability is a protocol layer (see channel/).
   virtual void send(NodeId to, Bytes payload) = 0;
+  // Back-pressure: false when a send to `to` would overflow a bounded buffer (a channel layer's
+  // window). Sending anyway is allowed and the message is dropped and counted. The raw network
+  // is always writable; its own queues drop silently (it is best-effort by contract).
+  virtual bool writable(NodeId to) const {
+    (void)to;
+    return true;
+  }
 
   // Fires on_timer(tag) once after `after` has elapsed on this node's clock. Ids are unique per
   // node; cancelling a fired or unknown id is a no-op.

@@ -11,6 +11,13 @@
 
 namespace synod {
 
+// What a channel layer (synod/channel) tells the protocol above it about a peer.
+enum class PeerEvent : std::uint8_t {
+  kRestarted,    // the peer lost its volatile state; messages in flight to it may be lost
+  kUnreachable,  // retransmissions gave up; unacknowledged messages may be lost
+  kWritable,     // Context::writable(peer) turned true again after back-pressure
+};
+
 class Protocol {
  public:
   virtual ~Protocol() = default;
@@ -28,6 +35,12 @@ class Protocol {
   // counted and dropped, never fatal).
   virtual void on_message(Context& ctx, NodeId from, ByteView payload) = 0;
   virtual void on_timer(Context& ctx, std::uint64_t tag) = 0;
+  // Only channel layers raise these; a protocol on the raw network never sees them.
+  virtual void on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {
+    (void)ctx;
+    (void)peer;
+    (void)event;
+  }
 
   // One-line JSON object describing the protocol's state, for `synod status`.
   virtual std::string status_json() const { return "{}"; }

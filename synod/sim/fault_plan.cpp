@@ -138,17 +138,20 @@ Status parse_link_params(std::string_view text, LinkModel& model) {
       auto lat = parse_latency(value);
       if (!lat) return lat.status();
       model.latency = *lat;
-    } else if (key == "loss" || key == "dup" || key == "reorder") {
+    } else if (key == "loss" || key == "dup" || key == "reorder" || key == "corrupt") {
       auto p = parse_number(value, 0, 1, key);
       if (!p) return p.status();
-      (key == "loss" ? model.loss : key == "dup" ? model.duplicate : model.reorder) = *p;
+      (key == "loss"  ? model.loss
+       : key == "dup" ? model.duplicate
+       : key == "reorder" ? model.reorder
+                          : model.corrupt) = *p;
     } else if (key == "bandwidth") {
       auto bw = parse_number(value, 0, 1e12, key);
       if (!bw) return bw.status();
       model.bandwidth_Bps = static_cast<std::uint64_t>(*bw);
     } else {
       return invalid_argument("unknown network key '" + std::string(key) +
-                              "' (use latency, loss, dup, reorder, bandwidth)");
+                              "' (use latency, loss, dup, reorder, corrupt, bandwidth)");
     }
   }
   return Status::ok();
@@ -282,6 +285,7 @@ std::string link_text(const LinkModel& m) {
     case Latency::Shape::kPareto: s += "pareto:" + exact(m.latency.lo) + ".." + exact(m.latency.hi); break;
   }
   s += ",loss=" + number(m.loss) + ",dup=" + number(m.duplicate) + ",reorder=" + number(m.reorder);
+  if (m.corrupt != 0) s += ",corrupt=" + number(m.corrupt);
   if (m.bandwidth_Bps != 0) s += ",bandwidth=" + std::to_string(m.bandwidth_Bps);
   return s;
 }

@@ -31,6 +31,7 @@ struct LinkModel {
   double loss = 0;
   double duplicate = 0;
   double reorder = 0;             // chance of an extra delay of up to 4 x latency.hi
+  double corrupt = 0;             // chance that one random bit of the payload flips
   std::uint64_t bandwidth_Bps = 0;  // 0 = unlimited
 
   friend bool operator==(const LinkModel&, const LinkModel&) = default;

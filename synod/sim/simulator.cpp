@@ -264,6 +264,11 @@ void Simulator::send(NodeId from, NodeId to, ProtocolId protocol, Bytes payload)
     dup.payload = payload;
     schedule(now_ns_ + sample_delay(m, from, to, payload.size()), alloc(std::move(dup)));
   }
+  if (m.corrupt > 0 && !payload.empty() && net_rng_.chance(m.corrupt)) {
+    const auto bit = net_rng_.below(payload.size() * 8);
+    payload[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
+    emit(EventKind::kFault, from, to, protocol, payload.size(), "corrupt");
+  }
   const std::int64_t at = now_ns_ + sample_delay(m, from, to, payload.size());
   Pending p = Pending::make(Kind::kDeliver, to, from, protocol);
   p.payload = std::move(payload);
@@ -462,6 +467,7 @@ void Simulator::heal_all() {
     m.loss = 0;
     m.duplicate = 0;
     m.reorder = 0;
+    m.corrupt = 0;
   };
   calm(options_.plan.network);
   for (auto& l : options_.plan.links) calm(l.model);
