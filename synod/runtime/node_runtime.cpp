@@ -1,0 +1,275 @@
+#include "synod/runtime/node_runtime.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <random>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include "synod/runtime/tcp_transport.hpp"
+#include "synod/runtime/udp_transport.hpp"
+
+namespace synod::runtime {
+namespace {
+
+// Present once a node has started in this data dir: the next start is a recovery.
+constexpr const char* kStartedMarker = "node.started";
+
+std::shared_ptr<spdlog::logger> make_logger(const NodeConfig& c, Status& error) {
+  std::vector<spdlog::sink_ptr> sinks;
+  sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  try {
+    sinks.push_back(
+        std::make_shared<spdlog::sinks::basic_file_sink_mt>(c.data_dir + "/node.log", false));
+  } catch (const spdlog::spdlog_ex& e) {
+    error = unavailable(std::string("cannot open node.log: ") + e.what());
+  }
+  auto log = std::make_shared<spdlog::logger>("node-" + std::to_string(c.id), sinks.begin(),
+                                              sinks.end());
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e [node " + std::to_string(c.id) + "] %l: %v");
+  log->set_level(spdlog::level::from_str(c.log_level));
+  log->flush_on(spdlog::level::warn);
+  return log;
+}
+
+}  // namespace
+
+NodeRuntime::NodeRuntime(NodeConfig config)
+    : config_(std::move(config)), signals_(io_), flush_timer_(io_) {
+  for (const auto& [id, ep] : config_.peers) peer_ids_.push_back(id);
+}
+
+NodeRuntime::~NodeRuntime() {
+  // Destroy the node and transport before the loop they post to.
+  node_.reset();
+  transport_.reset();
+  control_.reset();
+  timers_.clear();
+  if (trace_) trace_->flush();
+}
+
+Result<std::unique_ptr<NodeRuntime>> NodeRuntime::create(
+    NodeConfig config, std::vector<std::unique_ptr<Protocol>> protocols) {
+  std::unique_ptr<NodeRuntime> rt(new NodeRuntime(std::move(config)));
+  SYNOD_RETURN_IF_ERROR(rt->open(std::move(protocols)));
+  return rt;
+}
+
+Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
+  std::signal(SIGPIPE, SIG_IGN);  // a peer closing mid-write is an error code, not a death
+  started_ = std::chrono::steady_clock::now();
+  const std::string& dir = config_.data_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return unavailable("cannot create data dir " + dir + ": " + ec.message());
+
+  Status log_error;
+  log_ = make_logger(config_, log_error);
+  SYNOD_RETURN_IF_ERROR(log_error);
+
+  recovering_ = std::filesystem::exists(dir + "/" + kStartedMarker);
+  if (std::FILE* f = std::fopen((dir + "/" + kStartedMarker).c_str(), "we")) std::fclose(f);
+
+  if (config_.trace) {
+    // Append: a restarted node continues its trace, and `recover` marks the restart.
+    std::FILE* f = std::fopen((dir + "/trace.jsonl").c_str(), "ae");
+    if (f == nullptr) return unavailable("cannot open " + dir + "/trace.jsonl");
+    trace_ = std::make_unique<TraceWriter>(f, true);
+  }
+
+  for (const auto& p : protocols) {
+    auto s = FileStorage::open(dir + "/storage/" + std::string(p->name()));
+    if (!s) return s.status();
+    storage_.emplace(p->id(), std::move(*s));
+  }
+
+  TransportSetup setup;
+  setup.self = config_.id;
+  setup.cluster = config_.cluster;
+  setup.listen = config_.listen;
+  setup.peers = config_.peers;
+  setup.limits = config_.limits;
+  setup.log = log_;
+  setup.seed = std::random_device{}();
+  setup.deliver = [this](NodeId from, ProtocolId protocol, ByteView payload) {
+    if (stopped_) return;
+    trace(EventKind::kDeliver, from, protocol, payload.size());
+    node_->deliver(from, protocol, payload);
+  };
+  setup.drop = [this](NodeId to, ProtocolId protocol, std::size_t bytes, std::string_view why) {
+    trace(EventKind::kDrop, to, protocol, bytes, why);
+  };
+  if (config_.transport == TransportKind::kTcp) {
+    transport_ = std::make_unique<TcpTransport>(io_, std::move(setup));
+  } else {
+    transport_ = std::make_unique<UdpTransport>(io_, std::move(setup));
+  }
+  SYNOD_RETURN_IF_ERROR(transport_->start());
+
+  control_path_ = dir + "/control.sock";
+  control_ = std::make_unique<ControlServer>(
+      io_, control_path_,
+      [this](const std::string& request) {
+        return request == "status" ? status_json() : std::string(R"({"error":"unknown request"})");
+      },
+      log_);
+  SYNOD_RETURN_IF_ERROR(control_->start());
+
+  const std::uint64_t seed = config_.seed.value_or(std::random_device{}());
+  node_ = std::make_unique<Node>(*this, seed, std::move(protocols));
+  log_->info("node {} listening on {} ({}), cluster '{}', {} peers, seed {}, data dir {}",
+             config_.id, config_.listen.to_string(), transport_name(config_.transport),
+             config_.cluster, peer_ids_.size(), seed, dir);
+  return Status::ok();
+}
+
+void NodeRuntime::run_for(Duration d) {
+  io_.restart();
+  io_.run_for(d);
+}
+
+int NodeRuntime::run() {
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.async_wait([this](std::error_code ec, int signo) {
+    if (ec) return;
+    log_->info("received signal {}, shutting down", signo);
+    shutdown();
+  });
+  trace(recovering_ ? EventKind::kRecover : EventKind::kStart, kNoNode, 0, 0);
+  node_->start(recovering_);
+  schedule_flush();
+  io_.run();
+  return sync_failed_ ? 1 : 0;
+}
+
+void NodeRuntime::request_stop() {
+  asio::post(io_, [this] { shutdown(); });
+}
+
+void NodeRuntime::shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  transport_->stop();
+  control_->stop();
+  timers_.clear();
+  std::error_code ignored;
+  signals_.cancel(ignored);
+  flush_timer_.cancel();
+  for (auto& [id, s] : storage_) {
+    if (Status st = s->sync(); !st.is_ok()) {
+      log_->error("storage sync for protocol {} failed: {}", protocol_name(id), st.to_string());
+      sync_failed_ = true;
+    }
+  }
+  if (trace_) trace_->flush();
+  log_->info("stopped");
+  log_->flush();
+  io_.stop();
+}
+
+void NodeRuntime::schedule_flush() {
+  flush_timer_.expires_after(kFlushInterval);
+  flush_timer_.async_wait([this](std::error_code ec) {
+    if (ec || stopped_) return;
+    if (trace_) trace_->flush();
+    log_->flush();
+    schedule_flush();
+  });
+}
+
+void NodeRuntime::trace(EventKind kind, NodeId peer, ProtocolId protocol, std::size_t bytes,
+                        std::string_view what, std::span<const ObsField> fields) {
+  if (!trace_) return;
+  Event e;
+  e.seq = ++trace_seq_;
+  e.time_ns = now().ns;
+  e.kind = kind;
+  e.node = config_.id;
+  e.peer = peer;
+  e.protocol = protocol;
+  e.bytes = static_cast<std::uint32_t>(bytes);
+  e.what = what;
+  e.fields = fields;
+  trace_->write(e);
+}
+
+std::string_view NodeRuntime::protocol_name(ProtocolId protocol) const {
+  const Protocol* p = node_ ? node_->find(protocol) : nullptr;
+  return p == nullptr ? std::string_view("?") : p->name();
+}
+
+void NodeRuntime::send(NodeId to, ProtocolId protocol, Bytes payload) {
+  if (stopped_) return;
+  trace(EventKind::kSend, to, protocol, payload.size());
+  transport_->send(to, protocol, payload);
+}
+
+TimerId NodeRuntime::set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) {
+  const TimerId id = next_timer_++;
+  auto timer = std::make_unique<asio::steady_timer>(io_, after);
+  timer->async_wait([this, id, protocol, tag](std::error_code ec) {
+    if (ec) return;  // cancelled
+    auto it = timers_.find(id);
+    if (it == timers_.end() || stopped_) return;
+    timers_.erase(it);
+    const ObsField f[] = {{"tag", static_cast<std::int64_t>(tag)}};
+    trace(EventKind::kTimer, kNoNode, protocol, 0, {}, f);
+    node_->fire_timer(protocol, tag);
+  });
+  timers_.emplace(id, std::move(timer));
+  return id;
+}
+
+void NodeRuntime::cancel_timer(TimerId id) { timers_.erase(id); }
+
+Time NodeRuntime::now() const {
+  // The runtime's clock is the wall clock (protocols only ever see it through Context::now()).
+  return {std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count()};
+}
+
+Storage& NodeRuntime::storage(ProtocolId protocol) {
+  auto it = storage_.find(protocol);
+  SYNOD_ASSERT(it != storage_.end());  // one namespace per configured protocol
+  return *it->second;
+}
+
+void NodeRuntime::observe(ProtocolId protocol, std::string_view kind, ObsFields fields) {
+  trace(EventKind::kObserve, kNoNode, protocol, 0, kind,
+        std::span<const ObsField>(fields.begin(), fields.size()));
+  if (log_->should_log(spdlog::level::debug)) {
+    std::string text;
+    for (const auto& f : fields) text += fmt::format(" {}={}", f.key, f.value);
+    log_->debug("[{}] observe {}{}", protocol_name(protocol), kind, text);
+  }
+}
+
+void NodeRuntime::log(ProtocolId protocol, std::string_view text) {
+  log_->debug("[{}] {}", protocol_name(protocol), text);
+}
+
+std::string NodeRuntime::status_json() const {
+  std::string out = node_->status_json();
+  SYNOD_ASSERT(!out.empty() && out.back() == '}');
+  out.pop_back();
+  const auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started_);
+  std::uint64_t syncs = 0;
+  for (const auto& [id, s] : storage_) syncs += s->syncs();
+  out += fmt::format(
+      R"(,"runtime":{{"pid":{},"uptime_ms":{},"cluster":{},"data_dir":{},"recovered":{},)"
+      R"("timers":{},"storage_syncs":{},"unknown_protocol_drops":{},"network":{}}}}})",
+      ::getpid(), uptime.count(), nlohmann::json(config_.cluster).dump(),
+      nlohmann::json(config_.data_dir).dump(), recovering_, timers_.size(),
+      syncs, node_->unknown_protocol_drops(), transport_->status_json());
+  return out;
+}
+
+}  // namespace synod::runtime

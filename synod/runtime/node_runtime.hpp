@@ -1,0 +1,96 @@
+// One node process: an asio::io_context on one thread driving a Node through the NodeEnv
+// interface. It owns the transport, the timers, the per-protocol FileStorage, the trace, the logger
+// and the control socket.
+//
+// Order of effects: a protocol's storage().sync() is synchronous (fsync before it returns), and a
+// send() only queues bytes for the loop to write later, so anything a protocol synced before
+// sending is durable before the message leaves the process (etcd-io/raft's persist-then-send).
+//
+// Shutdown: SIGINT/SIGTERM stop the transport and control socket, cancel timers, sync every
+// storage namespace, flush the trace and the log, and run() returns 0.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <spdlog/logger.h>
+
+#include "synod/node/env.hpp"
+#include "synod/node/node.hpp"
+#include "synod/runtime/config.hpp"
+#include "synod/runtime/control.hpp"
+#include "synod/runtime/file_storage.hpp"
+#include "synod/runtime/transport.hpp"
+#include "synod/trace/jsonl.hpp"
+
+namespace synod::runtime {
+
+// How often the trace and log are flushed to the OS: what a SIGKILL can lose at most.
+inline constexpr Duration kFlushInterval = std::chrono::seconds(1);
+
+class NodeRuntime final : public NodeEnv {
+ public:
+  // Opens the data dir, storage, trace and log, and binds the sockets. Errors are one line.
+  static Result<std::unique_ptr<NodeRuntime>> create(NodeConfig config,
+                                                     std::vector<std::unique_ptr<Protocol>> protocols);
+  ~NodeRuntime() override;
+
+  // Starts the node and runs the loop until SIGINT/SIGTERM or request_stop(); returns the exit
+  // code (0 after a clean shutdown, 1 if storage could not be synced).
+  int run();
+  // Runs the loop for at most `d` (tests).
+  void run_for(Duration d);
+  // Same as receiving SIGTERM.
+  void request_stop();
+
+  // Node status plus "runtime": counters, connections, uptime.
+  std::string status_json() const;
+  const std::string& control_socket_path() const { return control_path_; }
+
+  // NodeEnv
+  NodeId self() const override { return config_.id; }
+  std::span<const NodeId> peers() const override { return peer_ids_; }
+  void send(NodeId to, ProtocolId protocol, Bytes payload) override;
+  TimerId set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) override;
+  void cancel_timer(TimerId id) override;
+  Time now() const override;
+  Storage& storage(ProtocolId protocol) override;
+  void observe(ProtocolId protocol, std::string_view kind, ObsFields fields) override;
+  void log(ProtocolId protocol, std::string_view text) override;
+
+ private:
+  explicit NodeRuntime(NodeConfig config);
+  Status open(std::vector<std::unique_ptr<Protocol>> protocols);
+  void trace(EventKind kind, NodeId peer, ProtocolId protocol, std::size_t bytes,
+             std::string_view what = {}, std::span<const ObsField> fields = {});
+  void schedule_flush();
+  void shutdown();
+  std::string_view protocol_name(ProtocolId protocol) const;
+
+  NodeConfig config_;
+  std::vector<NodeId> peer_ids_;
+  asio::io_context io_;  // first member after config: destroyed last
+  asio::signal_set signals_;
+  asio::steady_timer flush_timer_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<TraceWriter> trace_;
+  std::uint64_t trace_seq_ = 0;
+  std::map<ProtocolId, std::unique_ptr<FileStorage>> storage_;
+  std::unique_ptr<Transport> transport_;
+  std::unique_ptr<ControlServer> control_;
+  std::string control_path_;
+  std::map<TimerId, std::unique_ptr<asio::steady_timer>> timers_;
+  TimerId next_timer_ = 1;
+  std::unique_ptr<Node> node_;
+  bool recovering_ = false;
+  bool stopped_ = false;
+  bool sync_failed_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace synod::runtime

@@ -1,0 +1,156 @@
+#include "synod/wire/frame.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace synod {
+namespace {
+
+Bytes bytes_of(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+// Feeds `stream` in the given pieces and collects every frame until more bytes are needed.
+Result<std::vector<Bytes>> decode_pieces(const Bytes& stream, const std::vector<std::size_t>& cuts,
+                                         std::size_t max = kDefaultMaxFrameBytes) {
+  FrameDecoder d(max);
+  std::vector<Bytes> out;
+  std::size_t pos = 0;
+  auto drain = [&]() -> Status {
+    for (;;) {
+      auto f = d.next();
+      if (!f) return f.status();
+      if (!f->has_value()) return Status::ok();
+      out.push_back(std::move(**f));
+    }
+  };
+  for (std::size_t cut : cuts) {
+    d.feed(ByteView(stream.data() + pos, cut - pos));
+    pos = cut;
+    SYNOD_RETURN_IF_ERROR(drain());
+  }
+  d.feed(ByteView(stream.data() + pos, stream.size() - pos));
+  SYNOD_RETURN_IF_ERROR(drain());
+  EXPECT_EQ(d.buffered(), 0U);
+  return out;
+}
+
+TEST(Frame, RoundTripWithAndWithoutChecksum) {
+  for (bool checksum : {true, false}) {
+    const Bytes payload = bytes_of("hello");
+    const Bytes f = encode_frame(payload, {.checksum = checksum});
+    EXPECT_EQ(f.size(), frame_size(5, checksum));
+    EXPECT_EQ(f[4], checksum ? kFrameFlagChecksum : 0);
+    auto got = decode_pieces(f, {});
+    ASSERT_TRUE(got) << got.status().to_string();
+    ASSERT_EQ(got->size(), 1U);
+    EXPECT_EQ((*got)[0], payload);
+  }
+}
+
+TEST(Frame, EmptyPayload) {
+  auto got = decode_pieces(encode_frame({}), {});
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 1U);
+  EXPECT_TRUE((*got)[0].empty());
+}
+
+// Every way of splitting a three-frame stream in two, and byte-at-a-time, yields the same frames.
+TEST(Frame, EverySplitOfSeveralFrames) {
+  Bytes stream;
+  const std::vector<Bytes> payloads = {bytes_of("a"), bytes_of(""), bytes_of("three frames")};
+  append_frame(stream, payloads[0]);
+  append_frame(stream, payloads[1], {.checksum = false});
+  append_frame(stream, payloads[2]);
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    auto got = decode_pieces(stream, {cut});
+    ASSERT_TRUE(got) << "cut " << cut;
+    EXPECT_EQ(*got, payloads) << "cut " << cut;
+  }
+  for (std::size_t a = 0; a <= stream.size(); ++a) {
+    for (std::size_t b = a; b <= stream.size(); ++b) {
+      auto got = decode_pieces(stream, {a, b});
+      ASSERT_TRUE(got) << "cuts " << a << "," << b;
+      EXPECT_EQ(*got, payloads);
+    }
+  }
+  std::vector<std::size_t> every;
+  for (std::size_t i = 1; i < stream.size(); ++i) every.push_back(i);
+  auto got = decode_pieces(stream, every);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, payloads);
+}
+
+TEST(Frame, PartialFrameWaits) {
+  const Bytes f = encode_frame(bytes_of("abcdef"));
+  FrameDecoder d;
+  d.feed(ByteView(f.data(), f.size() - 1));
+  auto r = d.next();
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_value());
+  EXPECT_EQ(d.buffered(), f.size() - 1);
+}
+
+TEST(Frame, LengthAtLimitAcceptedAboveRejected) {
+  const Bytes at = encode_frame(Bytes(100, 7), {.max_frame_bytes = 100});
+  auto ok = decode_pieces(at, {}, 100);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)[0].size(), 100U);
+
+  const Bytes above = encode_frame(Bytes(101, 7));
+  auto bad = decode_pieces(above, {}, 100);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.status().code(), Code::kResourceExhausted);
+}
+
+// A hostile 4 GiB length is rejected from the header alone, before any body arrives.
+TEST(Frame, HugeLengthRejectedFromHeader) {
+  FrameDecoder d;
+  const Bytes header = {0xFF, 0xFF, 0xFF, 0xFF, 0x00};
+  d.feed(header);
+  auto r = d.next();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), Code::kResourceExhausted);
+  EXPECT_TRUE(d.failed());
+  // Sticky: more bytes do not revive the stream.
+  d.feed(encode_frame(bytes_of("x")));
+  EXPECT_FALSE(d.next());
+  EXPECT_EQ(d.buffered(), 0U);
+}
+
+TEST(Frame, UnknownFlagsRejected) {
+  Bytes f = encode_frame(bytes_of("x"), {.checksum = false});
+  f[4] = 0x02;
+  auto r = decode_pieces(f, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("flags"), std::string::npos);
+}
+
+TEST(Frame, CorruptedPayloadOrChecksumRejected) {
+  const Bytes good = encode_frame(bytes_of("payload"));
+  for (std::size_t i = kFrameHeaderBytes; i < good.size(); ++i) {
+    Bytes f = good;
+    f[i] ^= 0x01;
+    auto r = decode_pieces(f, {});
+    ASSERT_FALSE(r) << "byte " << i;
+    EXPECT_EQ(r.status().code(), Code::kDataLoss);
+  }
+}
+
+TEST(Frame, SingleFrameDatagram) {
+  const Bytes f = encode_frame(bytes_of("dgram"));
+  auto ok = decode_single_frame(f, kDefaultMaxFrameBytes);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, bytes_of("dgram"));
+
+  Bytes longer = f;
+  longer.push_back(0);
+  EXPECT_FALSE(decode_single_frame(longer, kDefaultMaxFrameBytes));
+  EXPECT_FALSE(decode_single_frame(ByteView(f.data(), f.size() - 1), kDefaultMaxFrameBytes));
+  EXPECT_FALSE(decode_single_frame(ByteView(f.data(), 3), kDefaultMaxFrameBytes));
+  EXPECT_FALSE(decode_single_frame(f, 2));
+}
+
+}  // namespace
+}  // namespace synod
