@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "synod/causal/vector_clock.hpp"
 #include "synod/core/types.hpp"
 #include "synod/node/observation.hpp"
 
@@ -37,8 +38,13 @@ struct Event {
   NodeId peer = kNoNode;      // sender for kDeliver, receiver for kSend/kDrop
   ProtocolId protocol = 0;
   std::uint32_t bytes = 0;
-  std::string_view what;
-  std::span<const ObsField> fields;
+  std::string_view what{};
+  std::span<const ObsField> fields{};
+  // Causality (filled when the driver stamps events: simulator with tracing on, runtime always).
+  std::uint64_t msg_id = 0;    // kSend/kDeliver/kDrop: identifies the message, matching send to deliver
+  std::uint64_t lamport = 0;   // 0 = not stamped
+  std::span<const causal::VectorEntry> vclock{};  // the node's vector clock after this event
+  std::uint32_t life = 0;      // which life (incarnation) of `node` this event belongs to
 };
 
 }  // namespace synod

@@ -6,6 +6,7 @@
 
 #include <xxhash.h>
 
+#include "synod/causal/stamper.hpp"
 #include "synod/sim/clock_model.hpp"
 #include "synod/sim/sim_storage.hpp"
 
@@ -38,6 +39,9 @@ struct Simulator::Pending {
   std::uint64_t tag = 0;
   TimerId timer = 0;
   std::size_t action = 0;
+  std::uint64_t msg_id = 0;
+  std::uint64_t lamport = 0;
+  causal::VectorClock vclock;
   Bytes payload;
 
   static Pending make(Kind kind, NodeId node = 0, NodeId from = 0, ProtocolId protocol = 0) {
@@ -82,6 +86,9 @@ class Simulator::SimNode final : public NodeEnv {
   ClockModel clock;
   std::map<ProtocolId, SimStorage> storages;
   std::vector<std::uint32_t> deferred;  // slots held while paused
+  // Causal stamps of this node; like the hardware clock, they survive crashes (the simulator's
+  // memory, not the node's), so e -> f implies V(e) < V(f) across a node's lives too.
+  causal::Stamper stamper{id_};
 };
 
 Simulator::Simulator(SimOptions options, ProtocolFactory factory, CheckerList checkers,
@@ -90,7 +97,8 @@ Simulator::Simulator(SimOptions options, ProtocolFactory factory, CheckerList ch
       factory_(std::move(factory)),
       checkers_(std::move(checkers)),
       trace_(trace),
-      net_rng_(Rng(options_.seed).fork(1)) {
+      net_rng_(Rng(options_.seed).fork(1)),
+      stamping_(options_.stamp || trace != nullptr) {
   SYNOD_ASSERT(options_.nodes >= 1);
   const std::uint32_t n = options_.nodes;
   for (NodeId id = 1; id <= n; ++id) {
@@ -218,15 +226,16 @@ void Simulator::deliver(Pending& p) {
   SimNode& n = *nodes_[p.node - 1];
   if (!n.up) {
     ++result_.messages_dropped;
-    emit(EventKind::kDrop, p.from, p.node, p.protocol, p.payload.size(), "receiver down");
+    emit(EventKind::kDrop, p.from, p.node, p.protocol, p.payload.size(), "receiver down", {}, p.msg_id);
     return;
   }
   if (blocked(p.from, p.node)) {
     ++result_.messages_dropped;
-    emit(EventKind::kDrop, p.from, p.node, p.protocol, p.payload.size(), "partition");
+    emit(EventKind::kDrop, p.from, p.node, p.protocol, p.payload.size(), "partition", {}, p.msg_id);
     return;
   }
-  emit(EventKind::kDeliver, p.node, p.from, p.protocol, p.payload.size());
+  if (stamping_) (void)n.stamper.receive(p.lamport, p.vclock);
+  emit(EventKind::kDeliver, p.node, p.from, p.protocol, p.payload.size(), {}, {}, p.msg_id);
   if (result_.violation) return;  // stop at the violating event, before its effects
   n.node->deliver(p.from, p.protocol, p.payload);
 }
@@ -242,37 +251,37 @@ void Simulator::fire_timer(Pending& p) {
 
 void Simulator::send(NodeId from, NodeId to, ProtocolId protocol, Bytes payload) {
   ++result_.messages_sent;
-  emit(EventKind::kSend, from, to, protocol, payload.size());
-  if (to < 1 || to > options_.nodes) {
+  emit(EventKind::kSend, from, to, protocol, payload.size(), {}, {}, event_seq_ + 1);
+  const std::uint64_t msg_id = event_seq_;  // the send event's number names the message
+  auto drop = [&](std::string_view why) {
     ++result_.messages_dropped;
-    emit(EventKind::kDrop, from, to, protocol, payload.size(), "no such node");
-    return;
-  }
-  if (blocked(from, to)) {
-    ++result_.messages_dropped;
-    emit(EventKind::kDrop, from, to, protocol, payload.size(), "partition");
-    return;
-  }
+    emit(EventKind::kDrop, from, to, protocol, payload.size(), why, {}, msg_id);
+  };
+  if (to < 1 || to > options_.nodes) return drop("no such node");
+  if (blocked(from, to)) return drop("partition");
   const LinkModel& m = link(from, to);
-  if (m.loss > 0 && net_rng_.chance(m.loss)) {
-    ++result_.messages_dropped;
-    emit(EventKind::kDrop, from, to, protocol, payload.size(), "loss");
-    return;
-  }
+  if (m.loss > 0 && net_rng_.chance(m.loss)) return drop("loss");
+  auto message = [&](Bytes body) {
+    Pending p = Pending::make(Kind::kDeliver, to, from, protocol);
+    p.msg_id = msg_id;
+    if (stamping_) {
+      const auto& st = nodes_[from - 1]->stamper;
+      p.lamport = st.lamport();
+      p.vclock = st.vclock();
+    }
+    p.payload = std::move(body);
+    return p;
+  };
   if (m.duplicate > 0 && net_rng_.chance(m.duplicate)) {
-    Pending dup = Pending::make(Kind::kDeliver, to, from, protocol);
-    dup.payload = payload;
-    schedule(now_ns_ + sample_delay(m, from, to, payload.size()), alloc(std::move(dup)));
+    schedule(now_ns_ + sample_delay(m, from, to, payload.size()), alloc(message(payload)));
   }
   if (m.corrupt > 0 && !payload.empty() && net_rng_.chance(m.corrupt)) {
     const auto bit = net_rng_.below(payload.size() * 8);
     payload[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
-    emit(EventKind::kFault, from, to, protocol, payload.size(), "corrupt");
+    emit(EventKind::kFault, from, to, protocol, payload.size(), "corrupt", {}, msg_id);
   }
   const std::int64_t at = now_ns_ + sample_delay(m, from, to, payload.size());
-  Pending p = Pending::make(Kind::kDeliver, to, from, protocol);
-  p.payload = std::move(payload);
-  schedule(at, alloc(std::move(p)));
+  schedule(at, alloc(message(std::move(payload))));
 }
 
 const LinkModel& Simulator::link(NodeId from, NodeId to) const {
@@ -338,8 +347,20 @@ void Simulator::log(NodeId node, ProtocolId protocol, std::string_view text) {
 }
 
 void Simulator::emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protocol, std::size_t bytes,
-                     std::string_view what, std::span<const ObsField> fields) {
+                     std::string_view what, std::span<const ObsField> fields, std::uint64_t msg_id) {
   ++event_seq_;
+  causal::Stamper* stamper = nullptr;
+  if (stamping_ && node != 0) {
+    stamper = &nodes_[node - 1]->stamper;
+    switch (kind) {
+      case EventKind::kSend: stamper->send(); break;
+      case EventKind::kDeliver: break;  // ticked by receive() with the message's stamps
+      case EventKind::kDrop:
+      case EventKind::kFault:
+      case EventKind::kHeal: stamper = nullptr; break;  // network events, not the node's
+      default: stamper->local(); break;
+    }
+  }
   // Fold the event into one word, then mix once: cheap, yet any change in order or content
   // changes the trace hash with overwhelming probability.
   std::uint64_t word = static_cast<std::uint64_t>(now_ns_) * 0x9E3779B97F4A7C15ULL;
@@ -360,6 +381,12 @@ void Simulator::emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protoc
   e.bytes = static_cast<std::uint32_t>(bytes);
   e.what = what;
   e.fields = fields;
+  e.msg_id = msg_id;
+  if (node >= 1 && node <= nodes_.size()) e.life = nodes_[node - 1]->life;
+  if (stamper != nullptr) {
+    e.lamport = stamper->lamport();
+    e.vclock = stamper->vclock().entries();
+  }
   if (trace_ != nullptr) trace_->write(e);
   if (result_.violation) return;
   for (auto& c : checkers_) {

@@ -34,6 +34,9 @@ struct SimOptions {
   Duration stabilize = std::chrono::seconds(5);
   FaultPlan plan;
   std::uint64_t max_events = 200'000'000;  // a runaway protocol ends the run with an error
+  // Stamp every event with Lamport and vector clocks (always on when a trace is written; costs a
+  // vector-clock copy per message, so the untraced fast path leaves it off).
+  bool stamp = false;
 };
 
 struct Violation {
@@ -111,7 +114,8 @@ class Simulator {
 
   // Every event goes through emit(): trace hash, trace file, checkers.
   void emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protocol, std::size_t bytes,
-            std::string_view what = {}, std::span<const ObsField> fields = {});
+            std::string_view what = {}, std::span<const ObsField> fields = {},
+            std::uint64_t msg_id = 0);
 
   SimOptions options_;
   ProtocolFactory factory_;
@@ -131,6 +135,7 @@ class Simulator {
   std::vector<std::int64_t> link_busy_until_;  // bandwidth model, [from][to], only when enabled
   Rng net_rng_;
   bool healed_ = false;
+  bool stamping_ = false;
   bool started_ = false;
   std::uint64_t event_seq_ = 0;
   std::uint64_t hash_ = 0x9E3779B97F4A7C15ULL;

@@ -70,6 +70,27 @@ void format_event_json(const Event& e, std::string& out) {
     out += ",\"w\":";
     append_json_string(out, e.what);
   }
+  if (e.msg_id != 0) {
+    out += ",\"m\":";
+    append_int(out, e.msg_id);
+  }
+  if (e.life != 0) {
+    out += ",\"life\":";
+    append_int(out, e.life);
+  }
+  if (e.lamport != 0) {
+    out += ",\"lc\":";
+    append_int(out, e.lamport);
+    out += ",\"vc\":{";
+    for (std::size_t i = 0; i < e.vclock.size(); ++i) {
+      if (i > 0) out += ',';
+      out += '"';
+      append_int(out, e.vclock[i].node);
+      out += "\":";
+      append_int(out, e.vclock[i].count);
+    }
+    out += '}';
+  }
   if (!e.fields.empty()) {
     out += ",\"f\":{";
     for (std::size_t i = 0; i < e.fields.size(); ++i) {
@@ -110,6 +131,7 @@ void OwnedEvent::bind() {
   event.what = what;
   for (std::size_t i = 0; i < fields.size(); ++i) fields[i].key = keys[i];
   event.fields = fields;
+  event.vclock = vclock;
 }
 
 Result<std::vector<OwnedEvent>> read_trace(const std::string& path) {
@@ -136,6 +158,18 @@ Result<std::vector<OwnedEvent>> read_trace(const std::string& path) {
       oe.event.protocol = j.value("proto", ProtocolId{0});
       oe.event.bytes = j.value("b", std::uint32_t{0});
       oe.what = j.value("w", std::string());
+      oe.event.msg_id = j.value("m", std::uint64_t{0});
+      oe.event.life = j.value("life", std::uint32_t{0});
+      oe.event.lamport = j.value("lc", std::uint64_t{0});
+      if (auto vc = j.find("vc"); vc != j.end() && vc->is_object()) {
+        for (auto it = vc->begin(); it != vc->end(); ++it) {
+          const unsigned long node = std::stoul(it.key());
+          if (node == 0 || node > 0xFFFFFFFFUL) return invalid_argument(where() + "bad vector clock node '" + it.key() + "'");
+          oe.vclock.push_back({static_cast<NodeId>(node), it.value().get<std::uint64_t>()});
+        }
+        std::sort(oe.vclock.begin(), oe.vclock.end(),
+                  [](const auto& a, const auto& b) { return a.node < b.node; });
+      }
       if (auto f = j.find("f"); f != j.end() && f->is_object()) {
         for (auto it = f->begin(); it != f->end(); ++it) {
           oe.keys.push_back(it.key());
@@ -145,6 +179,8 @@ Result<std::vector<OwnedEvent>> read_trace(const std::string& path) {
       events.push_back(std::move(oe));
     } catch (const nlohmann::json::exception& ex) {
       return invalid_argument(where() + ex.what());
+    } catch (const std::logic_error& ex) {  // stoul on a non-numeric vector clock key
+      return invalid_argument(where() + "bad vector clock key");
     }
   }
   for (auto& e : events) e.bind();

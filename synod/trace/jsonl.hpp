@@ -1,8 +1,11 @@
 // Traces as JSON lines, one Event per line:
-//   {"seq":7,"t":1500000,"k":"observe","n":2,"p":0,"proto":1,"b":0,"w":"suspect","f":{"peer":3}}
+//   {"seq":7,"t":1500000,"k":"observe","n":2,"p":0,"proto":1,"b":0,"w":"suspect","life":1,
+//    "lc":12,"vc":{"1":4,"2":9},"f":{"peer":3}}
+// m = message id (matches a send to its deliveries), life = the node's incarnation, lc = Lamport
+// clock, vc = vector clock after the event (sparse: node -> count).
 // Keys are short because real nodes write one line per message. `t` is nanoseconds (true time in
 // the simulator, the node's wall clock in real runs). Unknown keys are ignored by the reader so the
-// format can grow (issue: Lamport/vector stamps).
+// format can grow.
 #pragma once
 
 #include <cstdio>
@@ -42,6 +45,7 @@ struct OwnedEvent {
   std::string what;
   std::vector<std::string> keys;
   std::vector<ObsField> fields;
+  std::vector<causal::VectorEntry> vclock;
   // Re-points event.what/event.fields at the owned storage (call after copying/moving).
   void bind();
 };
