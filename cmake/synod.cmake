@@ -2,7 +2,7 @@
 get_filename_component(SYNOD_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 set(SYNOD_WARNINGS -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-    -Wnull-dereference -Wimplicit-fallthrough)
+    -Wimplicit-fallthrough)
 # GCC 12 reports -Wmaybe-uninitialized false positives inside std::variant/std::optional at -O2
 # (GCC bugs 80635, 105562); clang's -Wsometimes-uninitialized still covers our own code.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
