@@ -80,13 +80,15 @@ struct NodeView {
   std::optional<nlohmann::json> status;
 };
 
-std::vector<NodeView> query_all(const std::vector<LocalNode>& nodes) {
+// `own_children`: the nodes were spawned by this process. Their pids cannot be stale, and between
+// fork and exec a child's command line is still ours, so it is not checked.
+std::vector<NodeView> query_all(const std::vector<LocalNode>& nodes, bool own_children) {
   std::vector<NodeView> out;
   for (const auto& n : nodes) {
     runtime::reap_child(n.pid);
     NodeView v;
     v.node = &n;
-    v.alive = runtime::process_alive(n.pid, n.config_path);
+    v.alive = runtime::process_alive(n.pid, own_children ? std::string() : n.config_path);
     if (v.alive) {
       auto reply = runtime::control_request(n.socket_path(), "status", kStatusTimeout);
       if (reply) {
@@ -121,14 +123,15 @@ void print_table(const std::vector<NodeView>& views) {
   std::fflush(stdout);
 }
 
-std::vector<std::pair<pid_t, std::string>> targets(const std::vector<LocalNode>& nodes) {
+std::vector<std::pair<pid_t, std::string>> targets(const std::vector<LocalNode>& nodes,
+                                                   bool own_children) {
   std::vector<std::pair<pid_t, std::string>> t;
-  for (const auto& n : nodes) t.emplace_back(n.pid, n.config_path);
+  for (const auto& n : nodes) t.emplace_back(n.pid, own_children ? std::string() : n.config_path);
   return t;
 }
 
-void stop_all(const std::vector<LocalNode>& nodes, const std::string& dir) {
-  const int killed = runtime::stop_processes(targets(nodes));
+void stop_all(const std::vector<LocalNode>& nodes, const std::string& dir, bool own_children) {
+  const int killed = runtime::stop_processes(targets(nodes, own_children));
   std::error_code ec;
   std::filesystem::remove(runtime::pids_path(dir), ec);
   std::printf("stopped %zu node(s)%s\n", nodes.size(),
@@ -183,27 +186,27 @@ int run_up(LocalArgs& a) {
                                       n.data_dir() + "/output.log");
     if (!pid) {
       std::fprintf(stderr, "synod local up: node %u: %s\n", n.id, pid.status().message().c_str());
-      stop_all(*nodes, spec.dir);
+      stop_all(*nodes, spec.dir, true);
       return kExitFailed;
     }
     n.pid = *pid;
   }
   if (Status s = runtime::write_pids_file(spec.dir, *nodes); !s.is_ok()) {
     std::fprintf(stderr, "synod local up: %s\n", s.message().c_str());
-    stop_all(*nodes, spec.dir);
+    stop_all(*nodes, spec.dir, true);
     return kExitFailed;
   }
   // Wait until every node answers status.
   const auto deadline = std::chrono::steady_clock::now() + kStartupTimeout;
   for (;;) {
-    auto views = query_all(*nodes);
+    auto views = query_all(*nodes, true);
     bool all_up = true;
     for (const auto& v : views) {
       if (!v.alive) {
         std::fprintf(stderr, "synod local up: node %u exited during startup: %s (see %s/output.log)\n",
                      v.node->id, last_line(v.node->data_dir() + "/output.log").c_str(),
                      v.node->data_dir().c_str());
-        stop_all(*nodes, spec.dir);
+        stop_all(*nodes, spec.dir, true);
         return kExitFailed;
       }
       all_up = all_up && v.status.has_value();
@@ -215,7 +218,7 @@ int run_up(LocalArgs& a) {
     if (std::chrono::steady_clock::now() > deadline) {
       std::fprintf(stderr, "synod local up: nodes did not answer status within %llds\n",
                    static_cast<long long>(kStartupTimeout.count()));
-      stop_all(*nodes, spec.dir);
+      stop_all(*nodes, spec.dir, true);
       return kExitFailed;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -232,12 +235,12 @@ int run_up(LocalArgs& a) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (std::chrono::steady_clock::now() >= next_refresh) {
       std::printf("\n");
-      print_table(query_all(*nodes));
+      print_table(query_all(*nodes, true));
       next_refresh += kRefreshInterval;
     }
   }
   std::printf("\nstopping...\n");
-  stop_all(*nodes, spec.dir);
+  stop_all(*nodes, spec.dir, true);
   return kExitOk;
 }
 
@@ -247,7 +250,7 @@ int run_down(const LocalArgs& a) {
     std::fprintf(stderr, "synod local down: %s\n", nodes.status().message().c_str());
     return kExitFailed;
   }
-  stop_all(*nodes, a.spec.dir);
+  stop_all(*nodes, a.spec.dir, false);
   return kExitOk;
 }
 
@@ -257,7 +260,7 @@ int run_status(const LocalArgs& a) {
     std::fprintf(stderr, "synod local status: %s\n", nodes.status().message().c_str());
     return kExitFailed;
   }
-  auto views = query_all(*nodes);
+  auto views = query_all(*nodes, false);
   if (!a.json) {
     print_table(views);
     return kExitOk;
