@@ -2,32 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace synod {
 namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 Result<EventKind> kind_from_name(std::string_view name) {
   for (int k = 0; k <= static_cast<int>(EventKind::kHeal); ++k) {
@@ -40,68 +21,107 @@ Result<EventKind> kind_from_name(std::string_view name) {
 
 namespace {
 
-// Traces are written on the simulator's hot path: integers go through to_chars, no format parsing.
-template <typename Int>
-void append_int(std::string& out, Int v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  (void)ec;
-  out.append(buf, end);
+// Traces are written on the simulator's hot path: the line is written through a raw cursor into a
+// buffer sized once to an upper bound (no per-token string growth, no format parsing).
+class Cursor {
+ public:
+  explicit Cursor(char* p) : p_(p) {}
+  template <std::size_t N>
+  void lit(const char (&s)[N]) {
+    std::memcpy(p_, s, N - 1);
+    p_ += N - 1;
+  }
+  void ch(char c) { *p_++ = c; }
+  template <typename Int>
+  void num(Int v) {
+    p_ = std::to_chars(p_, p_ + 24, v).ptr;
+  }
+  void str(std::string_view s) {  // JSON string with escapes
+    *p_++ = '"';
+    for (char c : s) {
+      if (c == '"' || c == '\\') {
+        *p_++ = '\\';
+        *p_++ = c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        lit("\\u00");
+        *p_++ = kHex[(c >> 4) & 0xF];
+        *p_++ = kHex[c & 0xF];
+      } else {
+        *p_++ = c;
+      }
+    }
+    *p_++ = '"';
+  }
+  char* end() const { return p_; }
+
+ private:
+  char* p_;
+};
+
+std::size_t bound(const Event& e) {
+  std::size_t n = 256 + 6 * e.what.size() + 48 * e.vclock.size();
+  for (const auto& f : e.fields) n += 6 * f.key.size() + 32;
+  return n;
 }
 
 }  // namespace
 
 void format_event_json(const Event& e, std::string& out) {
-  out += "{\"seq\":";
-  append_int(out, e.seq);
-  out += ",\"t\":";
-  append_int(out, e.time_ns);
-  out += ",\"k\":\"";
-  out += event_kind_name(e.kind);
-  out += "\",\"n\":";
-  append_int(out, e.node);
-  out += ",\"p\":";
-  append_int(out, e.peer);
-  out += ",\"proto\":";
-  append_int(out, e.protocol);
-  out += ",\"b\":";
-  append_int(out, e.bytes);
+  const std::size_t start = out.size();
+  out.resize(start + bound(e));
+  Cursor c(out.data() + start);
+  c.lit("{\"seq\":");
+  c.num(e.seq);
+  c.lit(",\"t\":");
+  c.num(e.time_ns);
+  c.lit(",\"k\":");
+  c.str(event_kind_name(e.kind));
+  c.lit(",\"n\":");
+  c.num(e.node);
+  c.lit(",\"p\":");
+  c.num(e.peer);
+  c.lit(",\"proto\":");
+  c.num(e.protocol);
+  c.lit(",\"b\":");
+  c.num(e.bytes);
   if (!e.what.empty()) {
-    out += ",\"w\":";
-    append_json_string(out, e.what);
+    c.lit(",\"w\":");
+    c.str(e.what);
   }
   if (e.msg_id != 0) {
-    out += ",\"m\":";
-    append_int(out, e.msg_id);
+    c.lit(",\"m\":");
+    c.num(e.msg_id);
   }
   if (e.life != 0) {
-    out += ",\"life\":";
-    append_int(out, e.life);
+    c.lit(",\"life\":");
+    c.num(e.life);
   }
   if (e.lamport != 0) {
-    out += ",\"lc\":";
-    append_int(out, e.lamport);
-    out += ",\"vc\":{";
+    c.lit(",\"lc\":");
+    c.num(e.lamport);
+    c.lit(",\"vc\":{");
     for (std::size_t i = 0; i < e.vclock.size(); ++i) {
-      if (i > 0) out += ',';
-      out += '"';
-      append_int(out, e.vclock[i].node);
-      out += "\":";
-      append_int(out, e.vclock[i].count);
+      if (i > 0) c.ch(',');
+      c.ch('"');
+      c.num(e.vclock[i].node);
+      c.lit("\":");
+      c.num(e.vclock[i].count);
     }
-    out += '}';
+    c.ch('}');
   }
   if (!e.fields.empty()) {
-    out += ",\"f\":{";
+    c.lit(",\"f\":{");
     for (std::size_t i = 0; i < e.fields.size(); ++i) {
-      if (i > 0) out += ',';
-      append_json_string(out, e.fields[i].key);
-      out += ':';
-      append_int(out, e.fields[i].value);
+      if (i > 0) c.ch(',');
+      c.str(e.fields[i].key);
+      c.ch(':');
+      c.num(e.fields[i].value);
     }
-    out += '}';
+    c.ch('}');
   }
-  out += '}';
+  c.ch('}');
+  out.resize(static_cast<std::size_t>(c.end() - out.data()));
 }
 
 Result<std::unique_ptr<TraceWriter>> TraceWriter::open(const std::string& path) {
