@@ -65,6 +65,10 @@ Status ControlServer::start() {
                             std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
                             " bytes; use a shorter data_dir");
   }
+  // A socket that still answers belongs to a live node using the same data dir: never steal it.
+  if (control_request(path_, "status", std::chrono::milliseconds(200))) {
+    return unavailable("another node is running with this data dir (" + path_ + " answers)");
+  }
   ::unlink(path_.c_str());
   std::error_code ec;
   const stream_protocol::endpoint ep(path_);

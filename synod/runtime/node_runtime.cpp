@@ -72,6 +72,17 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   log_ = make_logger(config_, log_error);
   SYNOD_RETURN_IF_ERROR(log_error);
 
+  // First, so that a second node pointed at the same data dir stops before touching anything.
+  // The handler only runs inside the loop, after node_ exists.
+  control_path_ = dir + "/control.sock";
+  control_ = std::make_unique<ControlServer>(
+      io_, control_path_,
+      [this](const std::string& request) {
+        return request == "status" ? status_json() : std::string(R"({"error":"unknown request"})");
+      },
+      log_);
+  SYNOD_RETURN_IF_ERROR(control_->start());
+
   recovering_ = std::filesystem::exists(dir + "/" + kStartedMarker);
   if (std::FILE* f = std::fopen((dir + "/" + kStartedMarker).c_str(), "we")) std::fclose(f);
 
@@ -111,14 +122,6 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   }
   SYNOD_RETURN_IF_ERROR(transport_->start());
 
-  control_path_ = dir + "/control.sock";
-  control_ = std::make_unique<ControlServer>(
-      io_, control_path_,
-      [this](const std::string& request) {
-        return request == "status" ? status_json() : std::string(R"({"error":"unknown request"})");
-      },
-      log_);
-  SYNOD_RETURN_IF_ERROR(control_->start());
 
   const std::uint64_t seed = config_.seed.value_or(std::random_device{}());
   node_ = std::make_unique<Node>(*this, seed, std::move(protocols));

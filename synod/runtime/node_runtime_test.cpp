@@ -107,6 +107,11 @@ TEST_P(NodeRuntimeTest, TwoNodesPingStatusAndStop) {
   ASSERT_TRUE(unknown);
   EXPECT_NE(unknown->find("unknown request"), std::string::npos);
 
+  // A second node on the same data dir refuses to start while the first one answers.
+  auto twin = NodeRuntime::create(config_for(1, free_port(), 2, p2, root, GetParam()), ping());
+  ASSERT_FALSE(twin);
+  EXPECT_NE(twin.status().message().find("another node is running"), std::string::npos);
+
   (*n1)->request_stop();
   (*n2)->request_stop();
   t1.join();
