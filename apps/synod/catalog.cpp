@@ -1,5 +1,7 @@
 #include "apps/synod/catalog.hpp"
 
+#include "synod/channel/channel_catalog.hpp"
+#include "synod/channel/channel_checker.hpp"
 #include "synod/heartbeat/heartbeat.hpp"
 #include "synod/heartbeat/heartbeat_checker.hpp"
 
@@ -9,6 +11,8 @@ const std::vector<CatalogEntry>& catalog() {
   static const std::vector<CatalogEntry> entries = [] {
     std::vector<CatalogEntry> v;
     v.push_back({heartbeat_spec(), [] { return heartbeat_checkers(); }});
+    v.push_back({channel::reliable_stream_spec(), [] { return channel::reliable_channel_checkers(); }});
+    v.push_back({channel::best_effort_stream_spec(), [] { return channel::best_effort_channel_checkers(); }});
     return v;
   }();
   return entries;

@@ -1,0 +1,85 @@
+#include "synod/channel/best_effort_channel.hpp"
+
+#include "synod/channel/channel_observations.hpp"
+#include "synod/channel/session.hpp"
+#include "synod/core/hash.hpp"
+
+namespace synod::channel {
+
+BestEffortChannel::BestEffortChannel(std::unique_ptr<Protocol> inner, BestEffortOptions options)
+    : ChannelLayer(std::move(inner)), options_(options) {
+  limits_.max_payload = options_.max_payload;
+  limits_.max_sack_ranges = 0;  // datagrams never carry acknowledgements
+}
+
+void BestEffortChannel::start(Context& ctx, bool recovering) {
+  session_ = draw_session(ctx.rng());
+  ctx.observe(kObsSession, {{"ss", as_field(session_)}});
+  inner_start(ctx, recovering);
+}
+
+bool BestEffortChannel::app_writable(NodeId to) const {
+  (void)to;
+  return true;  // nothing is buffered: the raw network is always writable
+}
+
+void BestEffortChannel::app_send(Context& base, NodeId to, Bytes payload) {
+  RejectReason reason{};
+  if (payload.size() > options_.max_payload) {
+    reason = RejectReason::kTooLarge;
+  } else if (!is_member(base.peers(), base.self(), to)) {
+    reason = RejectReason::kNotAPeer;
+  } else {
+    ChannelFrame f;
+    f.kind = static_cast<std::uint32_t>(FrameKind::kDatagram);
+    f.src = session_;
+    f.seq = ++next_seq_[to];
+    f.payload = std::move(payload);
+    ++stats_.sent;
+    base.observe(kObsSend, {{"peer", to}, {"seq", as_field(f.seq)}, {"ss", as_field(session_)},
+                            {"ds", 0}, {"hash", as_field(hash64(f.payload))}});
+    base.send(to, seal(f));
+    return;
+  }
+  ++stats_.rejected;
+  base.observe(kObsReject, {{"peer", to}, {"reason", static_cast<std::int64_t>(reason)}});
+}
+
+void BestEffortChannel::on_message(Context& ctx, NodeId from, ByteView payload) {
+  Opened o = open(payload, limits_);
+  if (o.error == OpenError::kCorrupt) {
+    ++stats_.corrupt;
+    ctx.observe(kObsCorrupt, {{"peer", from}});
+    return;
+  }
+  const ChannelFrame& f = o.frame;
+  if (o.error != OpenError::kNone || f.kind != static_cast<std::uint32_t>(FrameKind::kDatagram) ||
+      f.src == 0 || f.seq == 0) {
+    ++stats_.malformed;
+    return;
+  }
+  ++stats_.delivered;
+  ctx.observe(kObsDeliver, {{"peer", from}, {"seq", as_field(f.seq)}, {"ss", as_field(f.src)},
+                            {"ds", 0}, {"hash", as_field(hash64(f.payload))}});
+  inner_message(ctx, from, f.payload);
+}
+
+void BestEffortChannel::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {
+  // A channel stacked below this one reports to us; the inner protocol should hear it too.
+  inner_peer_event(ctx, peer, event);
+}
+
+void BestEffortChannel::on_channel_timer(Context& base, std::uint64_t tag) {
+  (void)base;
+  (void)tag;  // the best-effort channel sets no timers
+}
+
+std::string BestEffortChannel::status_json() const {
+  return "{\"channel\":\"best-effort\",\"sent\":" + std::to_string(stats_.sent) +
+         ",\"delivered\":" + std::to_string(stats_.delivered) +
+         ",\"corrupt\":" + std::to_string(stats_.corrupt) +
+         ",\"malformed\":" + std::to_string(stats_.malformed) +
+         ",\"rejected\":" + std::to_string(stats_.rejected) + ",\"inner\":" + inner().status_json() + "}";
+}
+
+}  // namespace synod::channel

@@ -1,0 +1,82 @@
+#include "synod/channel/channel_layer.hpp"
+
+#include "synod/core/assert.hpp"
+
+namespace synod::channel {
+
+class ChannelLayer::Wrapped final : public Context {
+ public:
+  explicit Wrapped(ChannelLayer& layer) : layer_(layer) {}
+
+  void bind(Context& base) { base_ = &base; }
+
+  NodeId self() const override { return base().self(); }
+  std::span<const NodeId> peers() const override { return base().peers(); }
+  void send(NodeId to, Bytes payload) override { layer_.app_send(base(), to, std::move(payload)); }
+  bool writable(NodeId to) const override { return layer_.app_writable(to); }
+  TimerId set_timer(Duration after, std::uint64_t tag) override {
+    // The top bit routes the timer back to the channel; an inner tag using it would be stolen.
+    SYNOD_ASSERT((tag & kChannelTimerBit) == 0);
+    return base().set_timer(after, tag);
+  }
+  void cancel_timer(TimerId id) override { base().cancel_timer(id); }
+  Time now() const override { return base().now(); }
+  Rng& rng() override { return base().rng(); }
+  Storage& storage() override { return base().storage(); }
+  void observe(std::string_view kind, ObsFields fields) override { base().observe(kind, fields); }
+  void log(std::string_view text) override { base().log(text); }
+
+ private:
+  Context& base() const {
+    SYNOD_ASSERT(base_ != nullptr);
+    return *base_;
+  }
+
+  ChannelLayer& layer_;
+  // The driver's context of the current input; the same object for the node's life, but we
+  // rebind on every input rather than assume it.
+  Context* base_ = nullptr;
+};
+
+ChannelLayer::ChannelLayer(std::unique_ptr<Protocol> inner)
+    : inner_(std::move(inner)), wrapped_(std::make_unique<Wrapped>(*this)) {
+  SYNOD_ASSERT(inner_ != nullptr);
+}
+
+ChannelLayer::~ChannelLayer() = default;
+
+ChannelLayer::Wrapped& ChannelLayer::wrap(Context& base) {
+  wrapped_->bind(base);
+  return *wrapped_;
+}
+
+void ChannelLayer::on_timer(Context& ctx, std::uint64_t tag) {
+  if ((tag & kChannelTimerBit) != 0) {
+    on_channel_timer(ctx, tag & ~kChannelTimerBit);
+  } else {
+    inner_->on_timer(wrap(ctx), tag);
+  }
+}
+
+TimerId ChannelLayer::set_channel_timer(Context& base, Duration after, std::uint64_t tag) {
+  SYNOD_ASSERT((tag & kChannelTimerBit) == 0);
+  return base.set_timer(after, tag | kChannelTimerBit);
+}
+
+void ChannelLayer::inner_start(Context& base, bool recovering) {
+  if (recovering) {
+    inner_->on_recover(wrap(base));
+  } else {
+    inner_->on_start(wrap(base));
+  }
+}
+
+void ChannelLayer::inner_message(Context& base, NodeId from, ByteView payload) {
+  inner_->on_message(wrap(base), from, payload);
+}
+
+void ChannelLayer::inner_peer_event(Context& base, NodeId peer, PeerEvent event) {
+  inner_->on_peer_event(wrap(base), peer, event);
+}
+
+}  // namespace synod::channel

@@ -1,0 +1,55 @@
+// ChannelLayer: the Protocol adapter both channels derive from. It hosts an inner protocol, takes
+// its id and name (so the node routes the inner protocol's traffic to the channel), and hands the
+// inner protocol a wrapped Context whose send() and writable() go through the channel. Timers are
+// multiplexed on the tag's top bit (the channel's own timers have it set; the inner protocol's
+// tags must not). Everything else passes through, so the inner protocol cannot tell it is layered
+// except that it now receives on_peer_event.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "synod/node/protocol.hpp"
+
+namespace synod::channel {
+
+inline constexpr std::uint64_t kChannelTimerBit = 1ULL << 63U;
+
+class ChannelLayer : public Protocol {
+ public:
+  explicit ChannelLayer(std::unique_ptr<Protocol> inner);
+  ~ChannelLayer() override;
+  ChannelLayer(const ChannelLayer&) = delete;
+  ChannelLayer& operator=(const ChannelLayer&) = delete;
+
+  ProtocolId id() const override { return inner_->id(); }
+  std::string_view name() const override { return inner_->name(); }
+  void on_timer(Context& ctx, std::uint64_t tag) final;
+
+  Protocol& inner() { return *inner_; }
+  const Protocol& inner() const { return *inner_; }
+
+ protected:
+  // The wrapped context's send() and writable().
+  virtual void app_send(Context& base, NodeId to, Bytes payload) = 0;
+  virtual bool app_writable(NodeId to) const = 0;
+  // A timer the channel set with set_channel_timer (tag without the top bit).
+  virtual void on_channel_timer(Context& base, std::uint64_t tag) = 0;
+
+  TimerId set_channel_timer(Context& base, Duration after, std::uint64_t tag);
+
+  // Calls into the inner protocol with the wrapped context bound to `base`.
+  void inner_start(Context& base, bool recovering);
+  void inner_message(Context& base, NodeId from, ByteView payload);
+  void inner_peer_event(Context& base, NodeId peer, PeerEvent event);
+
+ private:
+  class Wrapped;
+  Wrapped& wrap(Context& base);
+
+  std::unique_ptr<Protocol> inner_;
+  std::unique_ptr<Wrapped> wrapped_;
+};
+
+}  // namespace synod::channel
