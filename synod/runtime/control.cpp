@@ -92,7 +92,7 @@ void ControlServer::stop() {
 
 void ControlServer::accept_next() {
   acceptor_.async_accept([this](std::error_code ec, stream_protocol::socket socket) {
-    if (stopped_ || ec == asio::error::operation_aborted) return;
+    if (ec == asio::error::operation_aborted || stopped_) return;
     if (ec) {
       log_->warn("control accept failed: {}", ec.message());
     } else {

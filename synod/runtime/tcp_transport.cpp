@@ -389,8 +389,11 @@ std::uint16_t TcpTransport::local_port() const {
 }
 
 void TcpTransport::accept_next() {
-  acceptor_.async_accept([this](std::error_code ec, tcp::socket socket) {
-    if (stopped_ || ec == asio::error::operation_aborted) return;
+  // The weak token lets a completion that outlives the transport (destroyed while the loop keeps
+  // running, as in tests) return without touching it.
+  acceptor_.async_accept([this, alive = std::weak_ptr<int>(alive_)](std::error_code ec,
+                                                                    tcp::socket socket) {
+    if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
     if (ec) {
       setup_.log->warn("accept failed: {}", ec.message());
     } else if (inbound_.size() >= setup_.limits.max_inbound_connections) {

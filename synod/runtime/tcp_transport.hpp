@@ -67,6 +67,7 @@ class TcpTransport final : public Transport {
   TransportCounters counters_;
   Rng rng_;
   bool stopped_ = false;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // see accept_next()
 };
 
 }  // namespace synod::runtime

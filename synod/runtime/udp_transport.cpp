@@ -81,8 +81,12 @@ void UdpTransport::send_next() {
   sending_ = true;
   // The deque keeps the front element in place while others are pushed.
   socket_.async_send_to(asio::buffer(queue_.front().datagram), queue_.front().to,
-                        [this](std::error_code ec, std::size_t n) {
-                          if (ec == asio::error::operation_aborted || stopped_) return;
+                        [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec,
+                                                                   std::size_t n) {
+                          if (alive.expired() || ec == asio::error::operation_aborted ||
+                              stopped_) {
+                            return;
+                          }
                           sending_ = false;
                           if (ec) {
                             // e.g. ECONNREFUSED from an earlier ICMP: the datagram is lost.
@@ -99,8 +103,10 @@ void UdpTransport::send_next() {
 }
 
 void UdpTransport::receive_next() {
-  socket_.async_receive_from(asio::buffer(buffer_), sender_, [this](std::error_code ec, std::size_t n) {
-    if (stopped_ || ec == asio::error::operation_aborted) return;
+  socket_.async_receive_from(asio::buffer(buffer_), sender_,
+                             [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec,
+                                                                        std::size_t n) {
+    if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
     if (!ec) {
       counters_.bytes_received += n;
       on_datagram(n);

@@ -47,6 +47,8 @@ class UdpTransport final : public Transport {
   bool sending_ = false;
   bool stopped_ = false;
   TransportCounters counters_;
+  // Handlers hold a weak copy and return if the transport is gone (destroyed mid-loop in tests).
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace synod::runtime
