@@ -23,6 +23,7 @@ using Commands = std::vector<Command>;
 
 void add_sim_command(CLI::App& app, Commands& out);
 void add_check_command(CLI::App& app, Commands& out);
+void add_trace_command(CLI::App& app, Commands& out);
 void add_node_command(CLI::App& app, Commands& out);
 void add_local_command(CLI::App& app, Commands& out);
 void add_status_command(CLI::App& app, Commands& out);

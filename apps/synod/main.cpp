@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   Commands commands;
   add_sim_command(app, commands);
   add_check_command(app, commands);
+  add_trace_command(app, commands);
   add_node_command(app, commands);
   add_local_command(app, commands);
   add_status_command(app, commands);
