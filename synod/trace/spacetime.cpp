@@ -73,8 +73,8 @@ class Diagram {
   SpacetimeStats render(std::string& out) {
     const double width = scale_.right() + kRight;
     std::string legend_svg;
-    const double legend_h = opts_.svg_legend ? legend(legend_svg, rows_bottom_ + 62, width) : 0;
-    const double height = rows_bottom_ + (opts_.svg_legend ? 62 + legend_h : 48);
+    const double legend_h = opts_.standalone ? legend(legend_svg, rows_bottom_ + 62, width) : 0;
+    const double height = rows_bottom_ + (opts_.standalone ? 62 + legend_h : 48);
     out += fmt::format(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
         "font-family=\"{}\" font-size=\"11\">\n",
@@ -154,8 +154,10 @@ class Diagram {
   }
 
   void header(std::string& out) const {
-    out += fmt::format("<text x=\"{}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{}</text>\n",
-                       num(kLeft - 60), xml_escape(opts_.title));
+    if (opts_.standalone) {
+      out += fmt::format("<text x=\"{}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{}</text>\n",
+                         num(kLeft - 60), xml_escape(opts_.title));
+    }
     std::size_t messages = 0;
     for (const Event* e : sel_.events) messages += e->kind == EventKind::kSend ? 1 : 0;
     const std::string sub = fmt::format(
@@ -316,13 +318,14 @@ class Diagram {
 
   void deliver_arrow(std::string& out, std::size_t i) {
     const Event& d = *sel_.events[i];
-    if (!has_row(d.node)) return;
+    // With --nodes, messages from hidden nodes are left out rather than drawn as stubs.
+    if (!has_row(d.node) || !has_row(d.peer)) return;
     const std::int64_t si = links_.send_of[i];
     const double x2 = scale_.x_of_event(i);
     const double y2 = row_y(d.node);
-    if (si == MessageLinks::kNone || !has_row(d.peer)) {
+    if (si == MessageLinks::kNone) {
       // The send is outside the window: a dashed stub coming from the sender's side.
-      const double dir = has_row(d.peer) && row_y(d.peer) < y2 ? -1 : 1;
+      const double dir = row_y(d.peer) < y2 ? -1 : 1;
       out += fmt::format(
           "<g class=\"msg-in ev\"><title>{}\n(sent before this window)</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" "
           "y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" marker-end=\"url(#ahgrey)\"/></g>\n",
@@ -353,11 +356,11 @@ class Diagram {
   // red X. The drop event is recorded at the sender; `what` says why (partition, loss, receiver down).
   void drop_mark(std::string& out, std::size_t i) {
     const Event& d = *sel_.events[i];
-    if (!has_row(d.node)) return;
+    if (!has_row(d.node) || !has_row(d.peer)) return;
     const std::int64_t si = links_.send_of[i];
     const double y1 = row_y(d.node);
     const double x1 = si == MessageLinks::kNone ? scale_.x_of_event(i) : scale_.x_of_event(static_cast<std::size_t>(si));
-    const double y_to = has_row(d.peer) ? row_y(d.peer) : y1 + row_h_ * 0.8;
+    const double y_to = row_y(d.peer);
     // The X sits most of the way to the receiver so the intended target is unambiguous.
     const double x2 = std::max(scale_.x_of_event(i), x1 + 14);
     const double y2 = y1 + (y_to - y1) * 0.78;

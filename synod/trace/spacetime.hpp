@@ -19,7 +19,7 @@ struct SpacetimeOptions {
   int width_px = 0;        // width of the plot area; 0 picks one from the number of events
   std::string title = "Synod trace";
   ProtocolNames names;
-  bool svg_legend = true;  // the HTML page has its own legend
+  bool standalone = true;  // title and legend inside the SVG (the HTML page has its own)
 };
 
 // What was drawn (tests count these; the CLI prints a summary).

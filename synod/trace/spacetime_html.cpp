@@ -87,7 +87,7 @@ std::string legend_html() {
 
 SpacetimeStats render_html(const Selection& selection, const SpacetimeOptions& options, std::string& out) {
   SpacetimeOptions svg_options = options;
-  svg_options.svg_legend = false;
+  svg_options.standalone = false;
   std::string svg;
   const SpacetimeStats stats = render_svg(selection, svg_options, svg);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + xml_escape(options.title) +
