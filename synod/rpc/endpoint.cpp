@@ -1,0 +1,221 @@
+// Endpoint lifecycle: start (epoch, session, built-in DGC servant, apps), input routing, timers,
+// app callbacks and orderly teardown.
+#include "synod/rpc/endpoint.hpp"
+
+#include <string>
+
+#include "synod/rpc/client_call.hpp"
+#include "synod/rpc/dgc.hpp"
+
+namespace synod::rpc {
+namespace {
+
+constexpr std::string_view kEpochKey = "epoch";
+constexpr Duration kMaintenanceEvery = std::chrono::milliseconds(500);
+constexpr std::uint64_t kValueMask = (1ULL << 56U) - 1;
+
+// Sets the endpoint's context for the duration of one input.
+class InputScope {
+ public:
+  InputScope(Context*& slot, Context& ctx) : slot_(slot) { slot_ = &ctx; }
+  ~InputScope() { slot_ = nullptr; }
+  InputScope(const InputScope&) = delete;
+  InputScope& operator=(const InputScope&) = delete;
+
+ private:
+  Context*& slot_;
+};
+
+}  // namespace
+
+Endpoint::Endpoint(RpcLimits limits, std::vector<std::unique_ptr<App>> apps)
+    : limits_(limits), apps_(std::move(apps)), adapter_(limits.max_exported_objects),
+      dedup_(limits.max_dedup_entries, limits.dedup_ttl, limits.max_dedup_sessions) {}
+
+Endpoint::~Endpoint() { shutdown(); }
+
+Context& Endpoint::context() {
+  SYNOD_ASSERT(ctx_ != nullptr);  // app code runs only inside an input of the endpoint
+  return *ctx_;
+}
+
+void Endpoint::enter(Context& ctx) {
+  now_ = ctx.now();
+  if (!to_clean_.empty()) {
+    // References released outside an input (a proxy destroyed by app code between inputs).
+    std::map<NodeId, std::vector<ObjectId>> by_node;
+    for (const auto& k : to_clean_) by_node[k.node].push_back(k.object);
+    to_clean_.clear();
+    for (auto& [node, ids] : by_node) send_dgc(node, std::move(ids), /*dirty=*/false);
+  }
+  while (!posted_.empty()) {
+    auto batch = std::move(posted_);
+    posted_.clear();
+    for (auto& fn : batch) fn();
+  }
+}
+
+void Endpoint::on_start(Context& ctx) {
+  InputScope scope(ctx_, ctx);
+  self_ = ctx.self();
+  now_ = ctx.now();
+  session_ = 0;
+  while (session_ == 0) session_ = ctx.rng().next();  // 0 would look like "no session"
+  leases_ = std::make_shared<LeaseTable>([this](const LeaseKey& k) { on_lease_released(k); });
+  serve_dgc();
+  start_serving();
+  timer(kMaintenanceEvery, kMaintenanceTimer, 0);
+  timer(limits_.lease / 3, kRenewTimer, 0);
+  for (auto& app : apps_) app->on_start(*this);
+}
+
+void Endpoint::start_serving() {
+  serving_ = load_epoch();
+  if (!serving_) timer(std::chrono::milliseconds(100), kStartRetryTimer, 0);
+}
+
+bool Endpoint::load_epoch() {
+  // A new server life gets a new epoch, durable before any request is executed: a request
+  // addressed to an earlier life is then recognisable and refused (at-most-once across crashes).
+  Storage& st = ctx_->storage();
+  std::uint64_t previous = 0;
+  if (auto stored = st.get(kEpochKey)) {
+    auto decoded = wire::decode<RpcDurable>(*stored);
+    if (!decoded) {
+      ctx_->log("corrupt epoch record: " + decoded.status().to_string());
+      return false;
+    }
+    previous = decoded->epoch;
+  }
+  const RpcDurable next{previous + 1};
+  if (!st.put(kEpochKey, wire::encode(next)).is_ok() || !st.sync().is_ok()) {
+    ctx_->log("cannot persist the server epoch; not serving yet");
+    return false;
+  }
+  epoch_ = next.epoch;
+  ctx_->observe("rpc_epoch", {{"epoch", obs_u64(epoch_)}});
+  return true;
+}
+
+void Endpoint::on_message(Context& ctx, NodeId from, ByteView payload) {
+  InputScope scope(ctx_, ctx);
+  enter(ctx);
+  wire::Limits lim;
+  lim.max_bytes = limits_.max_payload_bytes + (64U << 10U);  // payload plus headers and metadata
+  lim.max_string = limits_.max_payload_bytes;
+  lim.max_depth = 4;
+  lim.max_repeated = limits_.max_metadata_entries;
+  auto frame = wire::decode<RpcFrame>(payload, lim);
+  if (!frame) {
+    ++stats_.malformed;  // no request id to answer: counted and dropped
+    return;
+  }
+  const int parts = int{frame->request.has_value()} + int{frame->reply.has_value()} +
+                    int{frame->cancel.has_value()};
+  if (parts != 1) {
+    ++stats_.malformed;
+  } else if (frame->request) {
+    on_request(from, *frame->request);
+  } else if (frame->reply) {
+    on_reply(from, *frame->reply);
+  } else {
+    on_cancel(from, *frame->cancel);
+  }
+}
+
+void Endpoint::on_timer(Context& ctx, std::uint64_t tag) {
+  InputScope scope(ctx_, ctx);
+  enter(ctx);
+  const std::uint64_t value = tag & kValueMask;
+  switch (static_cast<TimerKind>(tag >> 56U)) {
+    case kDeadlineTimer: on_deadline(value); break;
+    case kAttemptTimer: on_attempt_timeout(value); break;
+    case kCallbackTimer: fire_callback(value); break;
+    case kSleepTimer:
+      if (auto it = sleepers_.find(value); it != sleepers_.end()) {
+        auto h = it->second.handle;
+        sleepers_.erase(it);
+        h.resume();
+      }
+      break;
+    case kMaintenanceTimer: maintenance(); break;
+    case kRenewTimer:
+      renew_leases();
+      timer(limits_.lease / 3, kRenewTimer, 0);
+      break;
+    case kStartRetryTimer:
+      if (!serving_) start_serving();
+      break;
+    case kRetryTimer:
+      if (auto it = calls_.find(value); it != calls_.end()) {
+        ClientCall& c = *it->second;
+        assign_seq(c);
+        transmit(c);
+        arm_attempt_timer(c);
+      }
+      break;
+    default: break;
+  }
+}
+
+std::uint64_t Endpoint::timer(Duration d, std::uint8_t kind, std::uint64_t value) {
+  SYNOD_ASSERT(value <= kValueMask);
+  return context().set_timer(d, (std::uint64_t{kind} << 56U) | value);
+}
+
+void Endpoint::after(Duration d, std::function<void()> fn) {
+  const std::uint64_t id = next_callback_++;
+  callbacks_.emplace(id, std::move(fn));
+  timer(d, kCallbackTimer, id);
+}
+
+void Endpoint::fire_callback(std::uint64_t id) {
+  auto it = callbacks_.find(id);
+  if (it == callbacks_.end()) return;
+  auto fn = std::move(it->second);
+  callbacks_.erase(it);
+  fn();
+}
+
+void Endpoint::maintenance() {
+  dedup_.expire(now_);
+  collect_garbage();
+  timer(kMaintenanceEvery, kMaintenanceTimer, 0);
+}
+
+void Endpoint::send_frame(NodeId to, const RpcFrame& frame) { context().send(to, wire::encode(frame)); }
+
+void Endpoint::shutdown() {
+  // Every pending completion runs exactly once, so coroutines waiting on calls or sleeps finish
+  // (with CANCELLED / false) instead of leaking their frames. Resumed code may start new calls;
+  // those fail at once because closing_ is set, so this loop ends.
+  closing_ = true;
+  while (!calls_.empty() || !sleepers_.empty()) {
+    if (!calls_.empty()) {
+      finish(calls_.begin()->first, Status(Code::kCancelled, "endpoint shut down"));
+      continue;
+    }
+    auto it = sleepers_.begin();
+    Sleeper s = it->second;
+    sleepers_.erase(it);
+    *s.ok = false;
+    s.handle.resume();
+  }
+  if (leases_) leases_->disable();
+  apps_.clear();
+  callbacks_.clear();
+  posted_.clear();
+  running_.clear();
+}
+
+std::string Endpoint::status_json() const {
+  auto kv = [](const char* k, std::uint64_t v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
+  return "{" + kv("epoch", epoch_) + "," + kv("serving", serving_ ? 1 : 0) + "," +
+         kv("pending", calls_.size()) + "," + kv("running", running_.size()) + "," +
+         kv("objects", adapter_.size()) + "," + kv("leases_held", held_leases()) + "," +
+         kv("calls_ok", stats_.calls_ok) + "," + kv("calls_failed", stats_.calls_failed) + "," +
+         kv("executed", stats_.executed) + "," + kv("duplicates", stats_.duplicates_answered) + "," +
+         kv("malformed", stats_.malformed) + "}";
+}
+
+}  // namespace synod::rpc
