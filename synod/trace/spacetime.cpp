@@ -164,12 +164,13 @@ class Diagram {
         "window {} – {} · {} node{} · {} events · {} messages sent · spacing: {}", rel(sel_.from_ns),
         rel(sel_.to_ns), row_of_.size(), row_of_.size() == 1 ? "" : "s", sel_.node_events, messages,
         opts_.spacing == Spacing::kTime ? "true time" : "event order");
-    out += fmt::format("<text x=\"{}\" y=\"40\" fill=\"#555\">{}</text>\n", num(kLeft - 60), xml_escape(sub));
+    const double y = opts_.standalone ? 40 : 24;  // the HTML page shows the title above the plot
+    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{}</text>\n", num(kLeft - 60), num(y), xml_escape(sub));
     if (sel_.truncated) {
       out += fmt::format(
-          "<text class=\"truncated\" x=\"{}\" y=\"56\" fill=\"{}\">Truncated: showing the first {} node "
+          "<text class=\"truncated\" x=\"{}\" y=\"{}\" fill=\"{}\">Truncated: showing the first {} node "
           "events; {} more in the window (narrow it with --from/--to, --nodes or raise --max-events)</text>\n",
-          num(kLeft - 60), kLossRed, sel_.node_events, sel_.cut_events);
+          num(kLeft - 60), num(y + 16), kLossRed, sel_.node_events, sel_.cut_events);
     }
   }
 
