@@ -11,6 +11,7 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "synod/runtime/causal_header.hpp"
 #include "synod/runtime/tcp_transport.hpp"
 #include "synod/runtime/udp_transport.hpp"
 
@@ -40,7 +41,7 @@ std::shared_ptr<spdlog::logger> make_logger(const NodeConfig& c, Status& error) 
 }  // namespace
 
 NodeRuntime::NodeRuntime(NodeConfig config)
-    : config_(std::move(config)), signals_(io_), flush_timer_(io_) {
+    : config_(std::move(config)), signals_(io_), flush_timer_(io_), stamper_(config_.id) {
   for (const auto& [id, ep] : config_.peers) peer_ids_.push_back(id);
 }
 
@@ -83,8 +84,7 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
       log_);
   SYNOD_RETURN_IF_ERROR(control_->start());
 
-  recovering_ = std::filesystem::exists(dir + "/" + kStartedMarker);
-  if (std::FILE* f = std::fopen((dir + "/" + kStartedMarker).c_str(), "we")) std::fclose(f);
+  SYNOD_RETURN_IF_ERROR(begin_life());
 
   if (config_.trace) {
     // Append: a restarted node continues its trace, and `recover` marks the restart.
@@ -107,10 +107,8 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   setup.limits = config_.limits;
   setup.log = log_;
   setup.seed = std::random_device{}();
-  setup.deliver = [this](NodeId from, ProtocolId protocol, ByteView payload) {
-    if (stopped_) return;
-    trace(EventKind::kDeliver, from, protocol, payload.size());
-    node_->deliver(from, protocol, payload);
+  setup.deliver = [this](NodeId from, ProtocolId protocol, ByteView message) {
+    on_transport_deliver(from, protocol, message);
   };
   setup.drop = [this](NodeId to, ProtocolId protocol, std::size_t bytes, std::string_view why) {
     trace(EventKind::kDrop, to, protocol, bytes, why);
@@ -129,6 +127,44 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
              config_.id, config_.listen.to_string(), transport_name(config_.transport),
              config_.cluster, peer_ids_.size(), seed, dir);
   return Status::ok();
+}
+
+// The marker file holds the number of lives so far: the next start is life + 1 and a recovery.
+// Written atomically (temp + rename) so a crash mid-write leaves the old count.
+Status NodeRuntime::begin_life() {
+  const std::string path = config_.data_dir + "/" + kStartedMarker;
+  std::uint32_t previous = 0;
+  if (std::FILE* f = std::fopen(path.c_str(), "re")) {
+    unsigned long v = 0;
+    recovering_ = true;
+    if (std::fscanf(f, "%lu", &v) == 1) previous = static_cast<std::uint32_t>(v);
+    std::fclose(f);
+  }
+  life_ = previous + 1;
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "we");
+  if (f == nullptr) return unavailable("cannot write " + tmp);
+  std::fprintf(f, "%u\n", life_);
+  const bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  std::fclose(f);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) return unavailable("cannot write " + path);
+  return Status::ok();
+}
+
+void NodeRuntime::on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message) {
+  if (stopped_) return;
+  auto stamped = strip_causal_header(message);
+  if (!stamped) {
+    ++bad_causal_headers_;
+    log_->warn("dropping message from node {}: {}", from, stamped.status().message());
+    trace(EventKind::kDrop, from, protocol, message.size(), "bad causal header");
+    return;
+  }
+  if (Status st = stamper_.receive(stamped->lamport, stamped->vclock); !st.is_ok()) {
+    log_->warn("vector clock from node {} not merged: {}", from, st.message());
+  }
+  trace(EventKind::kDeliver, from, protocol, stamped->payload.size(), {}, {}, stamped->msg_id);
+  node_->deliver(from, protocol, stamped->payload);
 }
 
 void NodeRuntime::run_for(Duration d) {
@@ -187,7 +223,18 @@ void NodeRuntime::schedule_flush() {
 }
 
 void NodeRuntime::trace(EventKind kind, NodeId peer, ProtocolId protocol, std::size_t bytes,
-                        std::string_view what, std::span<const ObsField> fields) {
+                        std::string_view what, std::span<const ObsField> fields,
+                        std::uint64_t msg_id) {
+  // Stamps tick even without a trace file: every message carries them.
+  bool stamped = true;
+  switch (kind) {
+    case EventKind::kSend: stamper_.send(); break;
+    case EventKind::kDeliver: break;  // merged in on_transport_deliver
+    case EventKind::kDrop:
+    case EventKind::kFault:
+    case EventKind::kHeal: stamped = false; break;
+    default: stamper_.local(); break;
+  }
   if (!trace_) return;
   Event e;
   e.seq = ++trace_seq_;
@@ -199,6 +246,12 @@ void NodeRuntime::trace(EventKind kind, NodeId peer, ProtocolId protocol, std::s
   e.bytes = static_cast<std::uint32_t>(bytes);
   e.what = what;
   e.fields = fields;
+  e.msg_id = msg_id;
+  e.life = life_;
+  if (stamped) {
+    e.lamport = stamper_.lamport();
+    e.vclock = stamper_.vclock().entries();
+  }
   trace_->write(e);
 }
 
@@ -209,8 +262,9 @@ std::string_view NodeRuntime::protocol_name(ProtocolId protocol) const {
 
 void NodeRuntime::send(NodeId to, ProtocolId protocol, Bytes payload) {
   if (stopped_) return;
-  trace(EventKind::kSend, to, protocol, payload.size());
-  transport_->send(to, protocol, payload);
+  const std::uint64_t msg_id = make_msg_id(config_.id, life_, ++msg_seq_);
+  trace(EventKind::kSend, to, protocol, payload.size(), {}, {}, msg_id);
+  transport_->send(to, protocol, add_causal_header(msg_id, stamper_.lamport(), stamper_.vclock(), payload));
 }
 
 TimerId NodeRuntime::set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) {
@@ -268,9 +322,11 @@ std::string NodeRuntime::status_json() const {
   for (const auto& [id, s] : storage_) syncs += s->syncs();
   out += fmt::format(
       R"(,"runtime":{{"pid":{},"uptime_ms":{},"cluster":{},"data_dir":{},"recovered":{},)"
+      R"("life":{},"lamport":{},"bad_causal_headers":{},)"
       R"("timers":{},"storage_syncs":{},"unknown_protocol_drops":{},"network":{}}}}})",
       ::getpid(), uptime.count(), nlohmann::json(config_.cluster).dump(),
-      nlohmann::json(config_.data_dir).dump(), recovering_, timers_.size(),
+      nlohmann::json(config_.data_dir).dump(), recovering_, life_, stamper_.lamport(),
+      bad_causal_headers_, timers_.size(),
       syncs, node_->unknown_protocol_drops(), transport_->status_json());
   return out;
 }

@@ -20,6 +20,7 @@
 #include <asio/steady_timer.hpp>
 #include <spdlog/logger.h>
 
+#include "synod/causal/stamper.hpp"
 #include "synod/node/env.hpp"
 #include "synod/node/node.hpp"
 #include "synod/runtime/config.hpp"
@@ -66,8 +67,13 @@ class NodeRuntime final : public NodeEnv {
  private:
   explicit NodeRuntime(NodeConfig config);
   Status open(std::vector<std::unique_ptr<Protocol>> protocols);
+  // Ticks the causal stamps for the event (local events, sends; a delivery was merged before)
+  // and writes it to the trace.
   void trace(EventKind kind, NodeId peer, ProtocolId protocol, std::size_t bytes,
-             std::string_view what = {}, std::span<const ObsField> fields = {});
+             std::string_view what = {}, std::span<const ObsField> fields = {},
+             std::uint64_t msg_id = 0);
+  void on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message);
+  Status begin_life();
   void schedule_flush();
   void shutdown();
   std::string_view protocol_name(ProtocolId protocol) const;
@@ -88,6 +94,10 @@ class NodeRuntime final : public NodeEnv {
   TimerId next_timer_ = 1;
   std::unique_ptr<Node> node_;
   bool recovering_ = false;
+  std::uint32_t life_ = 0;       // how many times a node has started in this data dir
+  std::uint32_t msg_seq_ = 0;
+  causal::Stamper stamper_;
+  std::uint64_t bad_causal_headers_ = 0;
   bool stopped_ = false;
   bool sync_failed_ = false;
   std::chrono::steady_clock::time_point started_;
