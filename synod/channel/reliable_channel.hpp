@@ -104,7 +104,7 @@ class ReliableChannel final : public ChannelLayer {
   void send_probe(Context& base, NodeId to);
   void arm(Context& base, NodeId to, OutStream& o);
   void on_ack(Context& base, NodeId from, const ChannelFrame& f);
-  bool apply_ack(Context& base, NodeId to, OutStream& o, const ChannelFrame& f);
+  bool apply_ack(Context& base, OutStream& o, const ChannelFrame& f);
   void fast_retransmit(Context& base, NodeId to, OutStream& o);
   void on_nack(Context& base, NodeId from, const ChannelFrame& f);
   void flush_pending(Context& base, NodeId to, OutStream& o);

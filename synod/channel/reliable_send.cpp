@@ -117,7 +117,7 @@ void ReliableChannel::on_ack(Context& base, NodeId from, const ChannelFrame& f) 
   }
   // Only the cumulative point moving restarts the timer: selective acks of later frames must not
   // postpone the retransmission of the hole below them forever.
-  if (apply_ack(base, from, o, f)) {
+  if (apply_ack(base, o, f)) {
     o.rtt.progress();
     o.waiting_since = base.now();
     o.unreachable_reported = false;
@@ -132,8 +132,7 @@ void ReliableChannel::on_ack(Context& base, NodeId from, const ChannelFrame& f) 
   maybe_writable(base, from, o);
 }
 
-bool ReliableChannel::apply_ack(Context& base, NodeId to, OutStream& o, const ChannelFrame& f) {
-  (void)to;
+bool ReliableChannel::apply_ack(Context& base, OutStream& o, const ChannelFrame& f) {
   bool advanced = false;
   // RTT from the newest frame this ack acknowledges for the first time, if it was sent only once
   // (Karn): that frame's arrival is most likely what triggered the ack.
