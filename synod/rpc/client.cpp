@@ -40,7 +40,7 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
   SYNOD_ASSERT(ctx_ != nullptr);  // calls start only inside an input (see endpoint.hpp)
   const Duration budget = std::min(call.options.deadline.value_or(limits_.default_deadline), limits_.max_deadline);
   if (budget <= Duration::zero()) return fail(Status(Code::kDeadlineExceeded, "deadline already expired"));
-  if (call.to == kNoNode || call.to == self_) return fail(invalid_argument("bad target node " + std::to_string(call.to)));
+  if (call.to == kNoNode) return fail(invalid_argument("bad target node " + std::to_string(call.to)));
   if (call.payload.size() > limits_.max_payload_bytes) {
     return fail(resource_exhausted("request of " + std::to_string(call.payload.size()) + " bytes exceeds " +
                                    std::to_string(limits_.max_payload_bytes)));
@@ -104,7 +104,7 @@ void Endpoint::transmit(ClientCall& c) {
   c.call.payload = std::move(r.payload);
   ++c.attempts;
   ++stats_.transmissions;
-  context().send(c.call.to, std::move(bytes));
+  send_bytes(c.call.to, std::move(bytes));
 }
 
 void Endpoint::arm_attempt_timer(ClientCall& c) {

@@ -67,6 +67,7 @@ void Endpoint::on_start(Context& ctx) {
   timer(kMaintenanceEvery, kMaintenanceTimer, 0);
   timer(limits_.lease / 3, kRenewTimer, 0);
   for (auto& app : apps_) app->on_start(*this);
+  drain_loopback();
 }
 
 void Endpoint::start_serving() {
@@ -100,6 +101,27 @@ bool Endpoint::load_epoch() {
 void Endpoint::on_message(Context& ctx, NodeId from, ByteView payload) {
   InputScope scope(ctx_, ctx);
   enter(ctx);
+  handle_frame(from, payload);
+  drain_loopback();
+}
+
+void Endpoint::drain_loopback() {
+  for (std::size_t i = 0; i < 10000 && !loopback_.empty(); ++i) {
+    Bytes b = std::move(loopback_.front());
+    loopback_.erase(loopback_.begin());
+    handle_frame(self_, b);
+  }
+}
+
+void Endpoint::send_bytes(NodeId to, Bytes bytes) {
+  if (to == self_) {
+    loopback_.push_back(std::move(bytes));
+  } else {
+    context().send(to, std::move(bytes));
+  }
+}
+
+void Endpoint::handle_frame(NodeId from, ByteView payload) {
   wire::Limits lim;
   lim.max_bytes = limits_.max_payload_bytes + (64U << 10U);  // payload plus headers and metadata
   lim.max_string = limits_.max_payload_bytes;
@@ -156,6 +178,7 @@ void Endpoint::on_timer(Context& ctx, std::uint64_t tag) {
       break;
     default: break;
   }
+  drain_loopback();
 }
 
 std::uint64_t Endpoint::timer(Duration d, std::uint8_t kind, std::uint64_t value) {
@@ -183,7 +206,7 @@ void Endpoint::maintenance() {
   timer(kMaintenanceEvery, kMaintenanceTimer, 0);
 }
 
-void Endpoint::send_frame(NodeId to, const RpcFrame& frame) { context().send(to, wire::encode(frame)); }
+void Endpoint::send_frame(NodeId to, const RpcFrame& frame) { send_bytes(to, wire::encode(frame)); }
 
 void Endpoint::shutdown() {
   // Every pending completion runs exactly once, so coroutines waiting on calls or sleeps finish

@@ -161,6 +161,11 @@ class Endpoint final : public Protocol {
   void maintenance();
   void shutdown();
   void send_frame(NodeId to, const RpcFrame& frame);
+  // Calls to objects on this node go through a loopback queue drained at the end of the input,
+  // so a local call is asynchronous and goes through the same dedup/epoch path as a remote one.
+  void send_bytes(NodeId to, Bytes bytes);
+  void handle_frame(NodeId from, ByteView payload);
+  void drain_loopback();
   // client.cpp
   void transmit(ClientCall& c);
   void arm_attempt_timer(ClientCall& c);
@@ -218,6 +223,7 @@ class Endpoint final : public Protocol {
   std::map<std::uint64_t, std::function<void()>> callbacks_;
   std::map<std::uint64_t, Sleeper> sleepers_;
   std::vector<std::function<void()>> posted_;
+  std::vector<Bytes> loopback_;
 };
 
 // ---- templates ----

@@ -34,7 +34,7 @@ void Endpoint::on_request(NodeId from, RpcRequest& req) {
   switch (dedup_.lookup(key)) {
     case DedupTable::State::kDone:
       ++stats_.duplicates_answered;
-      context().send(from, dedup_.reply(key));
+      send_bytes(from, dedup_.reply(key));
       return;
     case DedupTable::State::kRunning:
       ++stats_.duplicates_coalesced;  // the one execution's reply will answer it
@@ -106,7 +106,7 @@ void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& stat
                                    {"hash", hash}});
   const CallInfo info{caller, call->object(), call->method(), key.session, key.seq};
   for (auto& i : server_chain_) i->on_complete(info, st);
-  context().send(caller, std::move(bytes));
+  send_bytes(caller, std::move(bytes));
 }
 
 void Endpoint::reply_status(NodeId to, const RpcRequest& req, const Status& st, bool wrong_epoch) {
