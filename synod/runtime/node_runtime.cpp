@@ -129,7 +129,8 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   return Status::ok();
 }
 
-// The marker file holds the number of lives so far: the next start is life + 1 and a recovery.
+// The marker file holds the number of lives so far. Lives are numbered from 0 as in the simulator
+// (life 0 = first start), so this start is life `previous` and a recovery if previous > 0.
 // Written atomically (temp + rename) so a crash mid-write leaves the old count.
 Status NodeRuntime::begin_life() {
   const std::string path = config_.data_dir + "/" + kStartedMarker;
@@ -137,14 +138,15 @@ Status NodeRuntime::begin_life() {
   if (std::FILE* f = std::fopen(path.c_str(), "re")) {
     unsigned long v = 0;
     recovering_ = true;
-    if (std::fscanf(f, "%lu", &v) == 1) previous = static_cast<std::uint32_t>(v);
+    // An unreadable count still means "started before": never reuse life 0.
+    previous = std::fscanf(f, "%lu", &v) == 1 && v > 0 ? static_cast<std::uint32_t>(v) : 1;
     std::fclose(f);
   }
-  life_ = previous + 1;
+  life_ = previous;
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "we");
   if (f == nullptr) return unavailable("cannot write " + tmp);
-  std::fprintf(f, "%u\n", life_);
+  std::fprintf(f, "%u\n", life_ + 1);
   const bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
   std::fclose(f);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) return unavailable("cannot write " + path);
@@ -264,6 +266,9 @@ void NodeRuntime::send(NodeId to, ProtocolId protocol, Bytes payload) {
   if (stopped_) return;
   const std::uint64_t msg_id = make_msg_id(config_.id, life_, ++msg_seq_);
   trace(EventKind::kSend, to, protocol, payload.size(), {}, {}, msg_id);
+  // Everything this node traced so far reaches the kernel before the message leaves: a SIGKILL
+  // can lose the tail of a trace, but never the cause of something another node recorded.
+  if (trace_) trace_->flush();
   transport_->send(to, protocol, add_causal_header(msg_id, stamper_.lamport(), stamper_.vclock(), payload));
 }
 

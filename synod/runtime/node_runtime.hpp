@@ -31,7 +31,8 @@
 
 namespace synod::runtime {
 
-// How often the trace and log are flushed to the OS: what a SIGKILL can lose at most.
+// How often the trace and log are flushed to the OS when nothing is sent (every send flushes the
+// trace first, so what a SIGKILL loses never includes the cause of another node's event).
 inline constexpr Duration kFlushInterval = std::chrono::seconds(1);
 
 class NodeRuntime final : public NodeEnv {
@@ -94,7 +95,7 @@ class NodeRuntime final : public NodeEnv {
   TimerId next_timer_ = 1;
   std::unique_ptr<Node> node_;
   bool recovering_ = false;
-  std::uint32_t life_ = 0;       // how many times a node has started in this data dir
+  std::uint32_t life_ = 0;       // earlier starts in this data dir (0 = first life)
   std::uint32_t msg_seq_ = 0;
   causal::Stamper stamper_;
   std::uint64_t bad_causal_headers_ = 0;
