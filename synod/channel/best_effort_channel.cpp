@@ -75,11 +75,11 @@ void BestEffortChannel::on_channel_timer(Context& base, std::uint64_t tag) {
 }
 
 std::string BestEffortChannel::status_json() const {
-  return "{\"channel\":\"best-effort\",\"sent\":" + std::to_string(stats_.sent) +
+  return with_channel_status(inner().status_json(), "{\"kind\":\"best-effort\",\"sent\":" + std::to_string(stats_.sent) +
          ",\"delivered\":" + std::to_string(stats_.delivered) +
          ",\"corrupt\":" + std::to_string(stats_.corrupt) +
          ",\"malformed\":" + std::to_string(stats_.malformed) +
-         ",\"rejected\":" + std::to_string(stats_.rejected) + ",\"inner\":" + inner().status_json() + "}";
+         ",\"rejected\":" + std::to_string(stats_.rejected) + "}");
 }
 
 }  // namespace synod::channel

@@ -6,6 +6,8 @@
 // except that it now receives on_peer_event.
 #pragma once
 
+#include <string>
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -27,6 +29,9 @@ class ChannelLayer : public Protocol {
   std::string_view name() const override { return inner_->name(); }
   void on_timer(Context& ctx, std::uint64_t tag) final;
 
+  // The inner protocol's status with the channel's own counters added under "channel", so tools
+  // that read a protocol's status (synod local status, the demo) see the same shape either way.
+  static std::string with_channel_status(const std::string& inner_json, const std::string& channel_json);
   Protocol& inner() { return *inner_; }
   const Protocol& inner() const { return *inner_; }
 

@@ -101,7 +101,7 @@ void ReliableChannel::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) 
 
 std::string ReliableChannel::status_json() const {
   const auto& s = stats_;
-  std::string out = "{\"channel\":\"reliable\",\"sent\":" + std::to_string(s.sent) +
+  std::string out = "{\"kind\":\"reliable\",\"sent\":" + std::to_string(s.sent) +
                     ",\"delivered\":" + std::to_string(s.delivered) +
                     ",\"retransmissions\":" + std::to_string(s.retransmissions) +
                     ",\"duplicates\":" + std::to_string(s.duplicates) +
@@ -134,8 +134,8 @@ std::string ReliableChannel::status_json() const {
              std::to_string(in.next) + ",\"buffered\":" + std::to_string(in.out_of_order.size()) + "}";
     }
   }
-  out += "},\"inner\":" + inner().status_json() + "}";
-  return out;
+  out += "}}";
+  return with_channel_status(inner().status_json(), out);
 }
 
 }  // namespace synod::channel

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "synod/channel/best_effort_channel.hpp"
 #include "synod/heartbeat/heartbeat_messages.hpp"
 
 namespace synod {
@@ -171,12 +172,15 @@ std::string Heartbeat::status_json() const {
   return out;
 }
 
+// Deployed over the best-effort channel: a gossip message arrives intact or not at all, so a
+// flipped bit can never make a node "learn" a counter nobody reached (checker rule H4).
 ProtocolSpec heartbeat_spec() {
-  return {"heartbeat", "heartbeat with a gossiped counter; suspects silent peers",
+  return {"heartbeat", "heartbeat with a gossiped counter over the best-effort channel; suspects silent peers",
           [](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
             auto o = parse_heartbeat_options(opts);
             if (!o) return o.status();
-            return std::unique_ptr<Protocol>(std::make_unique<Heartbeat>(*o));
+            return std::unique_ptr<Protocol>(std::make_unique<channel::BestEffortChannel>(
+                std::make_unique<Heartbeat>(*o), channel::BestEffortOptions{}));
           }};
 }
 
