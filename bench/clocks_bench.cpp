@@ -18,7 +18,8 @@ namespace {
 VectorClock make_clock(int n, std::uint64_t base, NodeId first = 1, NodeId stride = 1) {
   std::vector<VectorEntry> entries;
   for (int i = 0; i < n; ++i) {
-    entries.push_back({first + static_cast<NodeId>(i) * stride, base + static_cast<std::uint64_t>(i)});
+    entries.push_back(
+        {first + static_cast<NodeId>(i) * stride, base + static_cast<std::uint64_t>(i)});
   }
   auto r = VectorClock::from_entries(std::move(entries));
   SYNOD_ASSERT(r.is_ok());

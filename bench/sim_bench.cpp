@@ -1,5 +1,6 @@
 // Simulator throughput (events processed per wall second), tracing off and on, against the
-// floor: a bare priority-queue event loop doing no work per event. Run: build/release/bench/sim_bench
+// floor: a bare priority-queue event loop doing no work per event. Run:
+// build/release/bench/sim_bench
 // --benchmark_format=json (or `make bench`).
 #include <benchmark/benchmark.h>
 
@@ -13,7 +14,8 @@ namespace synod {
 namespace {
 
 // Minimal protocol: every node keeps `window` messages in flight to random peers. Measures the
-// simulator's own cost per event (queue, network model, dispatch, hashing) with almost no protocol work.
+// simulator's own cost per event (queue, network model, dispatch, hashing) with almost no protocol
+// work.
 class PingPong final : public Protocol {
  public:
   ProtocolId id() const override { return 9; }
@@ -25,7 +27,9 @@ class PingPong final : public Protocol {
   void on_message(Context& ctx, NodeId from, ByteView payload) override {
     ctx.send(from, Bytes(payload.begin(), payload.end()));
   }
-  void on_timer(Context& ctx, std::uint64_t) override { ctx.set_timer(std::chrono::milliseconds(10), 0); }
+  void on_timer(Context& ctx, std::uint64_t) override {
+    ctx.set_timer(std::chrono::milliseconds(10), 0);
+  }
 
  private:
   static NodeId pick(Context& ctx) { return ctx.peers()[ctx.rng().below(ctx.peers().size())]; }
@@ -63,12 +67,14 @@ void run_sim(benchmark::State& state, bool traced) {
   std::unique_ptr<TraceWriter> trace;
   if (traced) trace = std::move(TraceWriter::open("/dev/null").value());
   for (auto _ : state) {
-    const char* faults = std::is_same_v<P, PingPong> ? "latency=uniform:1ms..5ms" : "latency=uniform:1ms..5ms,loss=0.01";
+    const char* faults = std::is_same_v<P, PingPong> ? "latency=uniform:1ms..5ms"
+                                                     : "latency=uniform:1ms..5ms,loss=0.01";
     sim::Simulator s(options(nodes, seed++, faults), factory<P>(), {}, trace.get());
     events += s.run().events;
   }
   state.counters["events"] = benchmark::Counter(static_cast<double>(events));
-  state.counters["events_per_sec"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_sec"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 
 void BM_SimPingPong(benchmark::State& s) { run_sim<PingPong>(s, false); }
@@ -99,7 +105,8 @@ void BM_AnchorPriorityQueue(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(q.top());
   }
-  state.counters["events_per_sec"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_sec"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_AnchorPriorityQueue)->Arg(5)->Unit(benchmark::kMillisecond);

@@ -18,7 +18,8 @@ struct CheckArgs {
 int run_check(const CheckArgs& a) {
   const CatalogEntry* entry = find_protocol(a.protocol);
   if (entry == nullptr) {
-    std::fprintf(stderr, "synod check: unknown protocol '%s' (known: %s)\n", a.protocol.c_str(), protocol_names().c_str());
+    std::fprintf(stderr, "synod check: unknown protocol '%s' (known: %s)\n", a.protocol.c_str(),
+                 protocol_names().c_str());
     return kExitUsage;
   }
   std::vector<std::vector<OwnedEvent>> all;
@@ -41,7 +42,8 @@ int run_check(const CheckArgs& a) {
       }
     }
   }
-  std::printf("%s: %zu events from %zu trace(s), no violations\n", a.protocol.c_str(), merged.size(), a.traces.size());
+  std::printf("%s: %zu events from %zu trace(s), no violations\n", a.protocol.c_str(),
+              merged.size(), a.traces.size());
   return kExitOk;
 }
 
@@ -49,9 +51,12 @@ int run_check(const CheckArgs& a) {
 
 void add_check_command(CLI::App& app, Commands& out) {
   auto args = std::make_shared<CheckArgs>();
-  CLI::App* sub = app.add_subcommand("check", "Run a protocol's checkers over traces of a real run");
+  CLI::App* sub =
+      app.add_subcommand("check", "Run a protocol's checkers over traces of a real run");
   sub->add_option("protocol", args->protocol, "Protocol whose checkers to run")->required();
-  sub->add_option("traces", args->traces, "JSONL trace files (one per node)")->required()->check(CLI::ExistingFile);
+  sub->add_option("traces", args->traces, "JSONL trace files (one per node)")
+      ->required()
+      ->check(CLI::ExistingFile);
   out.push_back({sub, [args] { return run_check(*args); }});
 }
 

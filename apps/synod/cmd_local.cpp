@@ -135,8 +135,9 @@ void stop_all(const std::vector<LocalNode>& nodes, const std::string& dir, bool 
   std::error_code ec;
   std::filesystem::remove(runtime::pids_path(dir), ec);
   std::printf("stopped %zu node(s)%s\n", nodes.size(),
-              killed > 0 ? (" (" + std::to_string(killed) + " killed after the grace period)").c_str()
-                         : "");
+              killed > 0
+                  ? (" (" + std::to_string(killed) + " killed after the grace period)").c_str()
+                  : "");
 }
 
 bool any_running(const std::string& dir) {
@@ -157,7 +158,8 @@ int run_up(LocalArgs& a) {
   }
   spec.protocols.push_back(rest);
   if (any_running(spec.dir)) {
-    std::fprintf(stderr, "synod local up: a cluster is already running in %s (synod local down --dir %s)\n",
+    std::fprintf(stderr,
+                 "synod local up: a cluster is already running in %s (synod local down --dir %s)\n",
                  spec.dir.c_str(), spec.dir.c_str());
     return kExitUsage;
   }
@@ -203,7 +205,8 @@ int run_up(LocalArgs& a) {
     bool all_up = true;
     for (const auto& v : views) {
       if (!v.alive) {
-        std::fprintf(stderr, "synod local up: node %u exited during startup: %s (see %s/output.log)\n",
+        std::fprintf(stderr,
+                     "synod local up: node %u exited during startup: %s (see %s/output.log)\n",
                      v.node->id, last_line(v.node->data_dir() + "/output.log").c_str(),
                      v.node->data_dir().c_str());
         stop_all(*nodes, spec.dir, true);
@@ -267,8 +270,11 @@ int run_status(const LocalArgs& a) {
   }
   nlohmann::json out = {{"dir", a.spec.dir}, {"nodes", nlohmann::json::array()}};
   for (const auto& v : views) {
-    nlohmann::json n = {{"id", v.node->id}, {"pid", v.node->pid},
-                        {"state", v.status ? "up" : v.alive ? "unresponsive" : "down"}};
+    nlohmann::json n = {{"id", v.node->id},
+                        {"pid", v.node->pid},
+                        {"state", v.status  ? "up"
+                                  : v.alive ? "unresponsive"
+                                            : "down"}};
     if (v.status) n["status"] = *v.status;
     out["nodes"].push_back(std::move(n));
   }
@@ -285,7 +291,8 @@ void add_local_command(CLI::App& app, Commands& out) {
   a->up = sub->add_subcommand("up", "Start N nodes (foreground unless --detach)");
   a->up->add_option("--nodes", a->spec.nodes, "Number of nodes (1..64)")->required();
   a->up->add_option("--protocols", a->protocols, "Comma-separated protocols (default heartbeat)");
-  a->up->add_option("--base-port", a->spec.base_port, "Port of node 1; node i uses base+i-1 (default 7001)");
+  a->up->add_option("--base-port", a->spec.base_port,
+                    "Port of node 1; node i uses base+i-1 (default 7001)");
   a->up->add_option("--dir", a->spec.dir, "Cluster directory (default .synod/local)");
   a->up->add_option("--set", a->spec.sets, "protocol.key=value for every node (repeatable)");
   a->up->add_option("--transport", a->spec.transport, "tcp (default) or udp");

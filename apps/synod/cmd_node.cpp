@@ -61,7 +61,8 @@ int run_node(const NodeArgs& a) {
 
 void add_node_command(CLI::App& app, Commands& out) {
   auto a = std::make_shared<NodeArgs>();
-  CLI::App* sub = app.add_subcommand("node", "Run one node process (TCP/UDP, timers, file storage)");
+  CLI::App* sub =
+      app.add_subcommand("node", "Run one node process (TCP/UDP, timers, file storage)");
   sub->add_option("--config", a->config, "TOML config file; flags below override it");
   sub->add_option("--id", a->id, "This node's id (positive integer)");
   sub->add_option("--listen", a->listen, "host:port to listen on");

@@ -29,7 +29,8 @@ int run_status(const StatusArgs& a) {
   const std::string path = a.socket.empty() ? a.data_dir + "/control.sock" : a.socket;
   auto reply = runtime::control_request(path, "status", *timeout);
   if (!reply) {
-    std::fprintf(stderr, "synod status: node not answering: %s\n", reply.status().message().c_str());
+    std::fprintf(stderr, "synod status: node not answering: %s\n",
+                 reply.status().message().c_str());
     return kExitFailed;
   }
   std::printf("%s\n", reply->c_str());

@@ -72,7 +72,8 @@ Result<ProtocolId> parse_protocol(const std::string& text, const trace::Protocol
   if (text.empty() || *end != '\0' || v > 0xFFFFUL) {
     std::string known;
     for (const auto& [id, name] : names) known += (known.empty() ? "" : ", ") + name;
-    return invalid_argument("--protocol expects a protocol name (" + known + ") or id, got '" + text + "'");
+    return invalid_argument("--protocol expects a protocol name (" + known + ") or id, got '" +
+                            text + "'");
   }
   return static_cast<ProtocolId>(v);
 }
@@ -122,7 +123,8 @@ int run_trace(const TraceArgs& a) {
   const trace::ProtocolNames names = known_protocols();
   auto window = parse_window(a, names);
   if (!window) return fail(window.status().message());
-  if (a.spacing != "time" && a.spacing != "order") return fail("--spacing expects time or order, got '" + a.spacing + "'");
+  if (a.spacing != "time" && a.spacing != "order")
+    return fail("--spacing expects time or order, got '" + a.spacing + "'");
 
   std::vector<std::vector<OwnedEvent>> all;
   for (const auto& path : a.traces) {
@@ -130,7 +132,8 @@ int run_trace(const TraceArgs& a) {
     if (!t) return fail(t.status().message());
     all.push_back(std::move(*t));
   }
-  const std::vector<OwnedEvent> merged = all.size() == 1 ? std::move(all.front()) : merge_traces(std::move(all));
+  const std::vector<OwnedEvent> merged =
+      all.size() == 1 ? std::move(all.front()) : merge_traces(std::move(all));
   const trace::Selection sel = trace::select_events(merged, *window);
   if (sel.events.empty()) return fail("no events in the selected window");
 
@@ -139,8 +142,10 @@ int run_trace(const TraceArgs& a) {
   if (a.format == Format::kShiviz) {
     const trace::ShivizStats st = trace::write_shiviz(sel, names, out);
     summary = fmt::format("{} events on {} hosts", st.events, st.hosts);
-    if (st.network_events != 0) summary += fmt::format("; {} network events (faults, drops) left out", st.network_events);
-    if (st.unmatched_delivers != 0) summary += fmt::format("; {} deliveries without their send", st.unmatched_delivers);
+    if (st.network_events != 0)
+      summary += fmt::format("; {} network events (faults, drops) left out", st.network_events);
+    if (st.unmatched_delivers != 0)
+      summary += fmt::format("; {} deliveries without their send", st.unmatched_delivers);
   } else {
     trace::SpacetimeOptions opts;
     opts.spacing = a.spacing == "order" ? trace::Spacing::kOrder : trace::Spacing::kTime;
@@ -154,11 +159,12 @@ int run_trace(const TraceArgs& a) {
     }
     const trace::SpacetimeStats st = a.format == Format::kSvg ? trace::render_svg(sel, opts, out)
                                                               : trace::render_html(sel, opts, out);
-    summary = fmt::format("{} nodes, {} messages, {} drops, {} crashes, {} restarts", st.rows, st.arrows, st.drops,
-                          st.crashes, st.restarts);
+    summary = fmt::format("{} nodes, {} messages, {} drops, {} crashes, {} restarts", st.rows,
+                          st.arrows, st.drops, st.crashes, st.restarts);
   }
   if (sel.truncated) {
-    summary += fmt::format("; truncated after {} node events ({} more in the window)", sel.node_events, sel.cut_events);
+    summary += fmt::format("; truncated after {} node events ({} more in the window)",
+                           sel.node_events, sel.cut_events);
   }
 
   if (a.output == "-") {
@@ -179,18 +185,24 @@ void add_format(CLI::App& trace_app, Commands& out, Format format, const std::st
   args->format = format;
   args->max_events = format == Format::kShiviz ? 0 : kDefaultMaxDiagramEvents;
   CLI::App* sub = trace_app.add_subcommand(format_name(format), help);
-  sub->add_option("traces", args->traces, "JSONL trace files (one per node of a real run, or a simulator's)")
+  sub->add_option("traces", args->traces,
+                  "JSONL trace files (one per node of a real run, or a simulator's)")
       ->required();
-  sub->add_option("-o,--output", args->output, "Output file ('-' for stdout)")->capture_default_str();
-  sub->add_option("--from", args->from, "Start of the window, e.g. 1s or 1500ms after the trace's start");
+  sub->add_option("-o,--output", args->output, "Output file ('-' for stdout)")
+      ->capture_default_str();
+  sub->add_option("--from", args->from,
+                  "Start of the window, e.g. 1s or 1500ms after the trace's start");
   sub->add_option("--to", args->to, "End of the window");
-  sub->add_option("--max-events", args->max_events, "Keep at most N node events (0: all)")->capture_default_str();
+  sub->add_option("--max-events", args->max_events, "Keep at most N node events (0: all)")
+      ->capture_default_str();
   sub->add_option("--nodes", args->nodes, "Only these nodes, e.g. 1,2,3");
-  sub->add_option("--protocol", args->protocol, "Only this protocol's messages, timers and observations (name or id)");
+  sub->add_option("--protocol", args->protocol,
+                  "Only this protocol's messages, timers and observations (name or id)");
   if (format != Format::kShiviz) {
     sub->add_option("--spacing", args->spacing, "time (true time) or order (one column per event)")
         ->capture_default_str();
-    sub->add_option("--width", args->width, "Width of the plot in pixels (default: from the number of events)");
+    sub->add_option("--width", args->width,
+                    "Width of the plot in pixels (default: from the number of events)");
     sub->add_option("--title", args->title, "Title shown above the diagram");
   }
   out.push_back({sub, [args] { return run_trace(*args); }});
@@ -201,9 +213,11 @@ void add_format(CLI::App& trace_app, Commands& out, Format format, const std::st
 void add_trace_command(CLI::App& app, Commands& out) {
   CLI::App* sub = app.add_subcommand("trace", "Export traces: ShiViz logs and space-time diagrams");
   sub->require_subcommand(1);
-  add_format(*sub, out, Format::kShiviz, "Write a log that ShiViz (bestchai.bitbucket.io/shiviz) opens as is");
+  add_format(*sub, out, Format::kShiviz,
+             "Write a log that ShiViz (bestchai.bitbucket.io/shiviz) opens as is");
   add_format(*sub, out, Format::kSvg, "Draw a space-time diagram as a standalone SVG");
-  add_format(*sub, out, Format::kHtml, "Draw a space-time diagram as a standalone HTML page with details on hover");
+  add_format(*sub, out, Format::kHtml,
+             "Draw a space-time diagram as a standalone HTML page with details on hover");
 }
 
 }  // namespace synod::app

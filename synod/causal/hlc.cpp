@@ -6,9 +6,7 @@
 
 namespace synod::causal {
 
-std::string HlcTimestamp::to_string() const {
-  return std::to_string(l) + "." + std::to_string(c);
-}
+std::string HlcTimestamp::to_string() const { return std::to_string(l) + "." + std::to_string(c); }
 
 HybridLogicalClock::HybridLogicalClock(HlcConfig config) : config_(config) {
   SYNOD_ASSERT(config_.max_offset >= Duration::zero());
@@ -40,7 +38,8 @@ HlcTimestamp HybridLogicalClock::tick(Time pt) {
 }
 
 Result<HlcTimestamp> HybridLogicalClock::on_receive(HlcTimestamp m, Time pt) {
-  if (!m.valid()) return out_of_range("hlc: received l " + std::to_string(m.l) + " exceeds 48 bits");
+  if (!m.valid())
+    return out_of_range("hlc: received l " + std::to_string(m.l) + " exceeds 48 bits");
   // Reject a message from a clock too far ahead, before touching any state. pt + max_offset
   // cannot overflow when clamped: pt.ns < 2^63 and max_offset <= 2^62, computed in uint64.
   const std::uint64_t pt_ns = pt.ns <= 0 ? 0 : static_cast<std::uint64_t>(pt.ns);

@@ -21,8 +21,8 @@
 //
 // Limits:
 //  - Drift: a received timestamp whose l is more than max_offset ahead of our own physical time is
-//    rejected (OUT_OF_RANGE) and the clock is left unchanged, as CockroachDB does: adopting it would
-//    drag our l, and everyone we talk to, far ahead of physical time.
+//    rejected (OUT_OF_RANGE) and the clock is left unchanged, as CockroachDB does: adopting it
+//    would drag our l, and everyone we talk to, far ahead of physical time.
 //  - c overflow: if an event would make c exceed 0xFFFF (more than 65535 events sharing one l,
 //    i.e. within 65.536 us or while l runs ahead of pt), the clock carries: l := l + 1, c := 0.
 //    Order and the clock condition still hold; l runs one unit (65.536 us) further ahead of pt per

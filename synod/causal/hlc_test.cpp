@@ -63,9 +63,9 @@ TEST(HybridLogicalClock, LocalEventFollowsPhysicalTime) {
   // Send or local event: l.j := max(l', pt.j); if l.j = l' then c.j := c.j + 1 else c.j := 0.
   HybridLogicalClock clock;
   EXPECT_EQ(clock.current(), (HlcTimestamp{0, 0}));
-  EXPECT_EQ(clock.tick(at(100)), (HlcTimestamp{100, 0}));      // pt ahead: l := pt, c := 0
-  EXPECT_EQ(clock.tick(at(100, 5)), (HlcTimestamp{100, 1}));   // same unit: c + 1
-  EXPECT_EQ(clock.on_send(at(99)), (HlcTimestamp{100, 2}));    // pt behind (clock stepped back)
+  EXPECT_EQ(clock.tick(at(100)), (HlcTimestamp{100, 0}));     // pt ahead: l := pt, c := 0
+  EXPECT_EQ(clock.tick(at(100, 5)), (HlcTimestamp{100, 1}));  // same unit: c + 1
+  EXPECT_EQ(clock.on_send(at(99)), (HlcTimestamp{100, 2}));   // pt behind (clock stepped back)
   EXPECT_EQ(clock.tick(at(101)), (HlcTimestamp{101, 0}));
   EXPECT_EQ(clock.carries(), 0U);
 }
@@ -157,8 +157,7 @@ TEST(HybridLogicalClock, RejectsTimestampsTooFarAhead) {
   EXPECT_EQ(clock.tick(pt), (HlcTimestamp{before.l, static_cast<std::uint16_t>(before.c + 1)}));
   // A timestamp whose l does not fit 48 bits is rejected too.
   HybridLogicalClock loose(HlcConfig{HlcConfig::kMaxOffsetLimit});
-  EXPECT_EQ(loose.on_receive({HlcTimestamp::kMaxL + 1, 0}, pt).status().code(),
-            Code::kOutOfRange);
+  EXPECT_EQ(loose.on_receive({HlcTimestamp::kMaxL + 1, 0}, pt).status().code(), Code::kOutOfRange);
   EXPECT_EQ(loose.current(), (HlcTimestamp{0, 0}));
 }
 
@@ -191,16 +190,14 @@ Replayed replay(const RandomExecution& x, HlcConfig config) {
     const auto& e = x.events[k];
     HybridLogicalClock& clock = clocks[static_cast<std::size_t>(e.process)];
     switch (e.kind) {
-      case EventKind::kLocal:
-        r.stamps[k] = clock.tick(e.pt);
-        break;
+      case EventKind::kLocal: r.stamps[k] = clock.tick(e.pt); break;
       case EventKind::kSend:
         r.stamps[k] = clock.on_send(e.pt);
         carried[static_cast<std::size_t>(e.message)] = r.stamps[k].pack();
         break;
       case EventKind::kReceive: {
-        auto t = clock.on_receive(HlcTimestamp::unpack(carried[static_cast<std::size_t>(e.message)]),
-                                  e.pt);
+        auto t = clock.on_receive(
+            HlcTimestamp::unpack(carried[static_cast<std::size_t>(e.message)]), e.pt);
         if (!t.is_ok()) {
           ++r.rejected;
           r.stamps[k] = clock.tick(e.pt);  // dropped message: record a local event instead

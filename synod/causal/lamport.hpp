@@ -1,4 +1,5 @@
-// Lamport's logical clock ("Time, Clocks, and the Ordering of Events in a Distributed System", 1978).
+// Lamport's logical clock ("Time, Clocks, and the Ordering of Events in a Distributed System",
+// 1978).
 //
 // The textbook rules, applied by this class and nothing else:
 //   LC1: a process increments its clock L before each event it stamps (local event, send, receive).

@@ -72,9 +72,7 @@ std::vector<std::uint64_t> replay(const RandomExecution& x) {
     const auto& e = x.events[k];
     LamportClock& clock = clocks[static_cast<std::size_t>(e.process)];
     switch (e.kind) {
-      case EventKind::kLocal:
-        stamps[k] = clock.tick();
-        break;
+      case EventKind::kLocal: stamps[k] = clock.tick(); break;
       case EventKind::kSend:
         stamps[k] = carried[static_cast<std::size_t>(e.message)] = clock.on_send();
         break;

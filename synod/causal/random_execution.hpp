@@ -31,7 +31,7 @@ namespace synod::causal::testing {
 enum class EventKind : std::uint8_t { kLocal, kSend, kReceive };
 
 struct ExecEvent {
-  int process = 0;   // index into RandomExecution::nodes
+  int process = 0;  // index into RandomExecution::nodes
   EventKind kind = EventKind::kLocal;
   int message = -1;  // send/receive: index into RandomExecution::messages
   int peer = -1;     // send: destination process; receive: source process
@@ -54,7 +54,7 @@ struct ExecutionParams {
 
 class RandomExecution {
  public:
-  std::vector<NodeId> nodes;  // distinct, arbitrary ids (not 0..N-1), one per process
+  std::vector<NodeId> nodes;      // distinct, arbitrary ids (not 0..N-1), one per process
   std::vector<Duration> offsets;  // each process's clock offset, in [0, max_skew]
   std::vector<ExecEvent> events;
   std::vector<ExecMessage> messages;
@@ -138,7 +138,8 @@ class RandomExecution {
       prev = static_cast<int>(k);
     }
     for (const ExecMessage& m : messages) {
-      if (m.receive_event >= 0) succ[static_cast<std::size_t>(m.send_event)].push_back(m.receive_event);
+      if (m.receive_event >= 0)
+        succ[static_cast<std::size_t>(m.send_event)].push_back(m.receive_event);
     }
     hb_.assign(n * n, false);
     std::vector<int> stack;

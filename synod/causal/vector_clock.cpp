@@ -52,16 +52,11 @@ VarintError get_varint(ByteView in, std::size_t& pos, std::uint64_t& value) {
 
 Status varint_status(VarintError e) {
   switch (e) {
-    case VarintError::kNone:
-      break;
-    case VarintError::kTruncated:
-      return data_loss("vector clock: truncated varint");
-    case VarintError::kOverflow:
-      return data_loss("vector clock: varint overflows 64 bits");
-    case VarintError::kTooLong:
-      return data_loss("vector clock: varint longer than 10 bytes");
-    case VarintError::kNonMinimal:
-      return data_loss("vector clock: non-minimal varint");
+    case VarintError::kNone: break;
+    case VarintError::kTruncated: return data_loss("vector clock: truncated varint");
+    case VarintError::kOverflow: return data_loss("vector clock: varint overflows 64 bits");
+    case VarintError::kTooLong: return data_loss("vector clock: varint longer than 10 bytes");
+    case VarintError::kNonMinimal: return data_loss("vector clock: non-minimal varint");
   }
   return internal_error("vector clock: no varint error");
 }
@@ -75,14 +70,10 @@ Status too_many(std::size_t n, std::size_t max_entries) {
 
 std::string_view order_name(Order order) {
   switch (order) {
-    case Order::kEqual:
-      return "equal";
-    case Order::kBefore:
-      return "before";
-    case Order::kAfter:
-      return "after";
-    case Order::kConcurrent:
-      return "concurrent";
+    case Order::kEqual: return "equal";
+    case Order::kBefore: return "before";
+    case Order::kAfter: return "after";
+    case Order::kConcurrent: return "concurrent";
   }
   return "?";
 }
@@ -109,16 +100,14 @@ Result<VectorClock> VectorClock::from_entries(std::vector<VectorEntry> entries,
 }
 
 std::uint64_t VectorClock::get(NodeId node) const {
-  const auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), node,
-      [](const VectorEntry& e, NodeId n) { return e.node < n; });
+  const auto it = std::lower_bound(entries_.begin(), entries_.end(), node,
+                                   [](const VectorEntry& e, NodeId n) { return e.node < n; });
   return (it != entries_.end() && it->node == node) ? it->count : 0;
 }
 
 Result<std::uint64_t> VectorClock::increment(NodeId node, std::size_t max_entries) {
-  const auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), node,
-      [](const VectorEntry& e, NodeId n) { return e.node < n; });
+  const auto it = std::lower_bound(entries_.begin(), entries_.end(), node,
+                                   [](const VectorEntry& e, NodeId n) { return e.node < n; });
   if (it != entries_.end() && it->node == node) {
     // Counts arrive at most at kMaxCount; 2^62 further local events cannot happen.
     SYNOD_ASSERT(it->count < UINT64_MAX);

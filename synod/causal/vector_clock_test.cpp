@@ -235,7 +235,8 @@ TEST(VectorClockCodec, FuzzedInputNeverCrashesAndDecodesCanonically) {
     if (rng.chance(0.5)) {
       b = valid;  // mutate a valid encoding
       const auto flips = rng.between(1, 3);
-      for (int i = 0; i < flips; ++i) b[rng.below(b.size())] = static_cast<std::uint8_t>(rng.next());
+      for (int i = 0; i < flips; ++i)
+        b[rng.below(b.size())] = static_cast<std::uint8_t>(rng.next());
       if (rng.chance(0.2)) b.resize(rng.below(b.size() + 1));
     } else {
       b.resize(rng.below(24));
@@ -259,9 +260,7 @@ std::vector<VectorClock> replay(const RandomExecution& x) {
     const auto& e = x.events[k];
     ProcessVectorClock& clock = clocks[static_cast<std::size_t>(e.process)];
     switch (e.kind) {
-      case EventKind::kLocal:
-        clock.tick();
-        break;
+      case EventKind::kLocal: clock.tick(); break;
       case EventKind::kSend:
         carried[static_cast<std::size_t>(e.message)] = clock.on_send().encode();
         break;

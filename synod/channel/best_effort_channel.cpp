@@ -36,8 +36,11 @@ void BestEffortChannel::app_send(Context& base, NodeId to, Bytes payload) {
     f.seq = ++next_seq_[to];
     f.payload = std::move(payload);
     ++stats_.sent;
-    base.observe(kObsSend, {{"peer", to}, {"seq", as_field(f.seq)}, {"ss", as_field(session_)},
-                            {"ds", 0}, {"hash", as_field(hash64(f.payload))}});
+    base.observe(kObsSend, {{"peer", to},
+                            {"seq", as_field(f.seq)},
+                            {"ss", as_field(session_)},
+                            {"ds", 0},
+                            {"hash", as_field(hash64(f.payload))}});
     base.send(to, seal(f));
     return;
   }
@@ -59,8 +62,11 @@ void BestEffortChannel::on_message(Context& ctx, NodeId from, ByteView payload) 
     return;
   }
   ++stats_.delivered;
-  ctx.observe(kObsDeliver, {{"peer", from}, {"seq", as_field(f.seq)}, {"ss", as_field(f.src)},
-                            {"ds", 0}, {"hash", as_field(hash64(f.payload))}});
+  ctx.observe(kObsDeliver, {{"peer", from},
+                            {"seq", as_field(f.seq)},
+                            {"ss", as_field(f.src)},
+                            {"ds", 0},
+                            {"hash", as_field(hash64(f.payload))}});
   inner_message(ctx, from, f.payload);
 }
 
@@ -75,11 +81,12 @@ void BestEffortChannel::on_channel_timer(Context& base, std::uint64_t tag) {
 }
 
 std::string BestEffortChannel::status_json() const {
-  return with_channel_status(inner().status_json(), "{\"kind\":\"best-effort\",\"sent\":" + std::to_string(stats_.sent) +
-         ",\"delivered\":" + std::to_string(stats_.delivered) +
-         ",\"corrupt\":" + std::to_string(stats_.corrupt) +
-         ",\"malformed\":" + std::to_string(stats_.malformed) +
-         ",\"rejected\":" + std::to_string(stats_.rejected) + "}");
+  return with_channel_status(inner().status_json(),
+                             "{\"kind\":\"best-effort\",\"sent\":" + std::to_string(stats_.sent) +
+                                 ",\"delivered\":" + std::to_string(stats_.delivered) +
+                                 ",\"corrupt\":" + std::to_string(stats_.corrupt) +
+                                 ",\"malformed\":" + std::to_string(stats_.malformed) +
+                                 ",\"rejected\":" + std::to_string(stats_.rejected) + "}");
 }
 
 }  // namespace synod::channel

@@ -12,7 +12,8 @@ using testing::FakeContext;
 using testing::Recorder;
 
 struct BeEnd {
-  explicit BeEnd(NodeId id, BestEffortOptions o = {}) : ctx(id, {id == 1 ? NodeId{2} : NodeId{1}}, id) {
+  explicit BeEnd(NodeId id, BestEffortOptions o = {})
+      : ctx(id, {id == 1 ? NodeId{2} : NodeId{1}}, id) {
     auto r = std::make_unique<Recorder>();
     rec = r.get();
     ch = std::make_unique<BestEffortChannel>(std::move(r), o);

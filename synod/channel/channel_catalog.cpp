@@ -7,20 +7,23 @@ namespace synod::channel {
 namespace {
 
 const std::set<std::string> kStreamKeys = {"interval", "max_size"};
-const std::set<std::string> kReliableKeys = {"window",  "max_buffered_bytes", "max_payload", "max_sack_ranges",
-                                             "rto_initial", "rto_min", "rto_max", "give_up"};
+const std::set<std::string> kReliableKeys = {"window",      "max_buffered_bytes",
+                                             "max_payload", "max_sack_ranges",
+                                             "rto_initial", "rto_min",
+                                             "rto_max",     "give_up"};
 const std::set<std::string> kBestEffortKeys = {"max_payload"};
 
-Status only_keys(const ProtocolOptions& opts, const std::string& who, const std::set<std::string>& a,
-                 const std::set<std::string>& b) {
+Status only_keys(const ProtocolOptions& opts, const std::string& who,
+                 const std::set<std::string>& a, const std::set<std::string>& b) {
   for (const auto& [key, value] : opts) {
-    if (a.count(key) == 0 && b.count(key) == 0) return invalid_argument(who + ": unknown option '" + key + "'");
+    if (a.count(key) == 0 && b.count(key) == 0)
+      return invalid_argument(who + ": unknown option '" + key + "'");
   }
   return Status::ok();
 }
 
-Result<std::size_t> size_option(const ProtocolOptions& opts, const std::string& key, std::size_t fallback,
-                                 std::int64_t min, std::int64_t max) {
+Result<std::size_t> size_option(const ProtocolOptions& opts, const std::string& key,
+                                std::size_t fallback, std::int64_t min, std::int64_t max) {
   auto v = option_int(opts, key, static_cast<std::int64_t>(fallback), min, max);
   if (!v) return v.status();
   return static_cast<std::size_t>(*v);
@@ -38,8 +41,9 @@ Result<ReliableOptions> parse_reliable_options(const ProtocolOptions& opts) {
   auto rto_min = option_duration(opts, "rto_min", o.rto_min);
   auto rto_max = option_duration(opts, "rto_max", o.rto_max);
   auto give_up = option_duration(opts, "give_up", o.give_up);
-  for (const Status* s : {&window.status(), &bytes.status(), &payload.status(), &sack.status(),
-                          &rto_initial.status(), &rto_min.status(), &rto_max.status(), &give_up.status()}) {
+  for (const Status* s :
+       {&window.status(), &bytes.status(), &payload.status(), &sack.status(), &rto_initial.status(),
+        &rto_min.status(), &rto_max.status(), &give_up.status()}) {
     if (!s->is_ok()) return *s;
   }
   o.window = *window;
@@ -50,7 +54,8 @@ Result<ReliableOptions> parse_reliable_options(const ProtocolOptions& opts) {
   o.rto_min = *rto_min;
   o.rto_max = *rto_max;
   o.give_up = *give_up;
-  if (o.rto_min.count() <= 0 || o.rto_min > o.rto_max || o.rto_initial < o.rto_min || o.rto_initial > o.rto_max) {
+  if (o.rto_min.count() <= 0 || o.rto_min > o.rto_max || o.rto_initial < o.rto_min ||
+      o.rto_initial > o.rto_max) {
     return invalid_argument("reliable channel: need 0 < rto_min <= rto_initial <= rto_max");
   }
   return o;
@@ -90,16 +95,17 @@ ProtocolSpec reliable_stream_spec() {
 }
 
 ProtocolSpec best_effort_stream_spec() {
-  return {"besteffort-stream", "random message stream over the best-effort checksummed channel",
-          [](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
-            SYNOD_RETURN_IF_ERROR(only_keys(opts, "besteffort-stream", kStreamKeys, kBestEffortKeys));
-            auto w = parse_stream_options(opts);
-            if (!w) return w.status();
-            auto c = parse_best_effort_options(opts);
-            if (!c) return c.status();
-            return std::unique_ptr<Protocol>(
-                std::make_unique<BestEffortChannel>(std::make_unique<StreamWorkload>(*w), *c));
-          }};
+  return {
+      "besteffort-stream", "random message stream over the best-effort checksummed channel",
+      [](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
+        SYNOD_RETURN_IF_ERROR(only_keys(opts, "besteffort-stream", kStreamKeys, kBestEffortKeys));
+        auto w = parse_stream_options(opts);
+        if (!w) return w.status();
+        auto c = parse_best_effort_options(opts);
+        if (!c) return c.status();
+        return std::unique_ptr<Protocol>(
+            std::make_unique<BestEffortChannel>(std::make_unique<StreamWorkload>(*w), *c));
+      }};
 }
 
 }  // namespace synod::channel

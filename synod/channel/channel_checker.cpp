@@ -62,7 +62,8 @@ class ReliableChecker final : public Checker {
     return std::nullopt;
   }
 
-  std::optional<std::string> at_quiescence(std::span<const NodeId> up, std::span<const NodeId> down) override {
+  std::optional<std::string> at_quiescence(std::span<const NodeId> up,
+                                           std::span<const NodeId> down) override {
     (void)up;
     (void)down;  // a crashed node has no current session, which is all R4 needs
     const std::int64_t cutoff = last_ns_ - options_.grace.count();
@@ -73,7 +74,8 @@ class ReliableChecker final : public Checker {
       while (due < s.sent.size() && s.sent[due].time_ns <= cutoff) ++due;
       if (s.delivered < due) {
         return "R4: " + describe(k) + " delivered " + std::to_string(s.delivered) + " of " +
-               std::to_string(due) + " messages due (both ends still in the same life, network healed)";
+               std::to_string(due) +
+               " messages due (both ends still in the same life, network healed)";
       }
     }
     return std::nullopt;
@@ -93,11 +95,13 @@ class ReliableChecker final : public Checker {
     const auto to = static_cast<NodeId>(obs_get(e.fields, "peer"));
     const std::int64_t ss = obs_get(e.fields, "ss");
     const StreamKey k{e.protocol, e.node, ss, to, obs_get(e.fields, "ds")};
-    if (!sessions_.is_current(e.node, e.protocol, ss)) return "R1: node " + std::to_string(e.node) + " sent on a session that is not its own";
+    if (!sessions_.is_current(e.node, e.protocol, ss))
+      return "R1: node " + std::to_string(e.node) + " sent on a session that is not its own";
     Stream& s = streams_[k];
     const std::int64_t seq = obs_get(e.fields, "seq");
     if (seq != static_cast<std::int64_t>(s.sent.size()) + 1) {
-      return "R1: " + describe(k) + " sent seq " + std::to_string(seq) + " after " + std::to_string(s.sent.size());
+      return "R1: " + describe(k) + " sent seq " + std::to_string(seq) + " after " +
+             std::to_string(s.sent.size());
     }
     s.sent.push_back({obs_get(e.fields, "hash"), e.time_ns});
     return std::nullopt;
@@ -108,7 +112,8 @@ class ReliableChecker final : public Checker {
     const std::int64_t ds = obs_get(e.fields, "ds");
     const StreamKey k{e.protocol, from, obs_get(e.fields, "ss"), e.node, ds};
     if (!sessions_.is_current(e.node, e.protocol, ds)) {
-      return "R1: node " + std::to_string(e.node) + " delivered on a stream to another of its lives";
+      return "R1: node " + std::to_string(e.node) +
+             " delivered on a stream to another of its lives";
     }
     Stream& s = streams_[k];
     const auto seq = static_cast<std::uint64_t>(obs_get(e.fields, "seq"));
@@ -119,9 +124,12 @@ class ReliableChecker final : public Checker {
       return "R1: " + describe(k) + " delivered seq " + std::to_string(seq) + " after " +
              std::to_string(s.delivered) + " (loss or reordering)";
     }
-    if (seq > s.sent.size()) return "R1: " + describe(k) + " delivered seq " + std::to_string(seq) + " that was never sent";
+    if (seq > s.sent.size())
+      return "R1: " + describe(k) + " delivered seq " + std::to_string(seq) +
+             " that was never sent";
     if (s.sent[seq - 1].hash != obs_get(e.fields, "hash")) {
-      return "R2: " + describe(k) + " seq " + std::to_string(seq) + " delivered with a different payload";
+      return "R2: " + describe(k) + " seq " + std::to_string(seq) +
+             " delivered with a different payload";
     }
     s.delivered = seq;
     return std::nullopt;
@@ -132,11 +140,12 @@ class ReliableChecker final : public Checker {
     const std::int64_t old_ds = obs_get(e.fields, "old_ds");
     const std::int64_t new_ds = obs_get(e.fields, "new_ds");
     if (sessions_.is_current(peer, e.protocol, old_ds)) {
-      return "R3: node " + std::to_string(e.node) + " abandoned its stream to node " + std::to_string(peer) +
-             " whose life is still running";
+      return "R3: node " + std::to_string(e.node) + " abandoned its stream to node " +
+             std::to_string(peer) + " whose life is still running";
     }
     if (!sessions_.ever(peer, e.protocol, new_ds)) {
-      return "R3: node " + std::to_string(e.node) + " adopted a session node " + std::to_string(peer) + " never had";
+      return "R3: node " + std::to_string(e.node) + " adopted a session node " +
+             std::to_string(peer) + " never had";
     }
     return std::nullopt;
   }
@@ -154,12 +163,13 @@ class BestEffortChecker final : public Checker {
   std::optional<std::string> on_event(const Event& e) override {
     if (e.kind != EventKind::kObserve) return std::nullopt;
     if (e.what == kObsSend) {
-      const Key k{e.protocol, e.node, obs_get(e.fields, "ss"), static_cast<NodeId>(obs_get(e.fields, "peer")),
-                  obs_get(e.fields, "seq")};
-      if (!sent_.emplace(k, obs_get(e.fields, "hash")).second) return "B1: message sent twice under one seq";
+      const Key k{e.protocol, e.node, obs_get(e.fields, "ss"),
+                  static_cast<NodeId>(obs_get(e.fields, "peer")), obs_get(e.fields, "seq")};
+      if (!sent_.emplace(k, obs_get(e.fields, "hash")).second)
+        return "B1: message sent twice under one seq";
     } else if (e.what == kObsDeliver) {
-      const Key k{e.protocol, static_cast<NodeId>(obs_get(e.fields, "peer")), obs_get(e.fields, "ss"), e.node,
-                  obs_get(e.fields, "seq")};
+      const Key k{e.protocol, static_cast<NodeId>(obs_get(e.fields, "peer")),
+                  obs_get(e.fields, "ss"), e.node, obs_get(e.fields, "seq")};
       auto it = sent_.find(k);
       if (it == sent_.end()) {
         return "B1: node " + std::to_string(e.node) + " delivered a message node " +

@@ -29,10 +29,12 @@ struct Story {
     EXPECT_FALSE(obs(2, kObsSession, {{"ss", 200}}));
   }
   std::optional<std::string> send(std::int64_t seq_no, std::int64_t hash) {
-    return obs(1, kObsSend, {{"peer", 2}, {"seq", seq_no}, {"ss", 100}, {"ds", 200}, {"hash", hash}});
+    return obs(1, kObsSend,
+               {{"peer", 2}, {"seq", seq_no}, {"ss", 100}, {"ds", 200}, {"hash", hash}});
   }
   std::optional<std::string> deliver(std::int64_t seq_no, std::int64_t hash) {
-    return obs(2, kObsDeliver, {{"peer", 1}, {"seq", seq_no}, {"ss", 100}, {"ds", 200}, {"hash", hash}});
+    return obs(2, kObsDeliver,
+               {{"peer", 1}, {"seq", seq_no}, {"ss", 100}, {"ds", 200}, {"hash", hash}});
   }
 };
 
@@ -113,8 +115,10 @@ TEST(BestEffortChecker, CatchesFabricationAndCorruptionButAllowsDuplicates) {
   ASSERT_FALSE(s.obs(1, kObsSend, {{"peer", 2}, {"seq", 1}, {"ss", 100}, {"hash", 11}}));
   EXPECT_FALSE(s.obs(2, kObsDeliver, {{"peer", 1}, {"seq", 1}, {"ss", 100}, {"hash", 11}}));
   EXPECT_FALSE(s.obs(2, kObsDeliver, {{"peer", 1}, {"seq", 1}, {"ss", 100}, {"hash", 11}}));
-  EXPECT_TRUE(has(s.obs(2, kObsDeliver, {{"peer", 1}, {"seq", 1}, {"ss", 100}, {"hash", 12}}), "corrupted"));
-  EXPECT_TRUE(has(s.obs(2, kObsDeliver, {{"peer", 1}, {"seq", 2}, {"ss", 100}, {"hash", 11}}), "never sent"));
+  EXPECT_TRUE(has(s.obs(2, kObsDeliver, {{"peer", 1}, {"seq", 1}, {"ss", 100}, {"hash", 12}}),
+                  "corrupted"));
+  EXPECT_TRUE(has(s.obs(2, kObsDeliver, {{"peer", 1}, {"seq", 2}, {"ss", 100}, {"hash", 11}}),
+                  "never sent"));
 }
 
 }  // namespace

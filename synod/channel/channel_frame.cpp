@@ -9,7 +9,8 @@ Bytes seal(const ChannelFrame& frame) {
   out.reserve(wire::encoded_size(frame) + kChecksumBytes);
   wire::encode_to(frame, out);
   const std::uint32_t sum = checksum32(out);
-  for (std::size_t i = 0; i < kChecksumBytes; ++i) out.push_back(static_cast<std::uint8_t>(sum >> (8 * i)));
+  for (std::size_t i = 0; i < kChecksumBytes; ++i)
+    out.push_back(static_cast<std::uint8_t>(sum >> (8 * i)));
   return out;
 }
 

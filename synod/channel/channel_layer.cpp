@@ -82,7 +82,8 @@ void ChannelLayer::inner_peer_event(Context& base, NodeId peer, PeerEvent event)
 std::string ChannelLayer::with_channel_status(const std::string& inner_json,
                                               const std::string& channel_json) {
   if (inner_json.size() < 2 || inner_json.front() != '{' || inner_json.back() != '}') {
-    return "{\"channel\":" + channel_json + ",\"inner\":" + (inner_json.empty() ? "null" : inner_json) + "}";
+    return "{\"channel\":" + channel_json +
+           ",\"inner\":" + (inner_json.empty() ? "null" : inner_json) + "}";
   }
   std::string out = inner_json;
   out.pop_back();

@@ -31,7 +31,8 @@ class ChannelLayer : public Protocol {
 
   // The inner protocol's status with the channel's own counters added under "channel", so tools
   // that read a protocol's status (synod local status, the demo) see the same shape either way.
-  static std::string with_channel_status(const std::string& inner_json, const std::string& channel_json);
+  static std::string with_channel_status(const std::string& inner_json,
+                                         const std::string& channel_json);
   Protocol& inner() { return *inner_; }
   const Protocol& inner() const { return *inner_; }
 

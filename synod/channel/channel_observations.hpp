@@ -1,8 +1,9 @@
 // Observation kinds both channels report (ctx.observe), read by channel_checker. All fields are
 // int64; session ids (random 64-bit) and payload hashes (hash64) are their bit patterns cast.
 //   ch.session    {ss}                          a node life picked session ss
-//   ch.send       {peer, seq, ss, ds, hash}     message seq of stream (ss -> ds) entered the channel
-//   ch.deliver    {peer, seq, ss, ds, hash}     message seq of stream (ss -> ds) handed to the app
+//   ch.send       {peer, seq, ss, ds, hash}     message seq of stream (ss -> ds) entered the
+//   channel ch.deliver    {peer, seq, ss, ds, hash}     message seq of stream (ss -> ds) handed to
+//   the app
 //                                               (peer is the sender there; ds is 0 for best-effort)
 //   ch.reset      {peer, old_ds, new_ds, dropped}  the peer restarted; the old stream was abandoned
 //   ch.reject     {peer, reason}                an app send was refused (RejectReason)

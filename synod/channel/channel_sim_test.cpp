@@ -25,8 +25,8 @@ sim::ProtocolFactory reliable_stream(ReliableOptions c = {}, StreamWorkloadOptio
 sim::ProtocolFactory best_effort_stream() {
   return [](NodeId) {
     std::vector<std::unique_ptr<Protocol>> v;
-    v.push_back(std::make_unique<BestEffortChannel>(std::make_unique<StreamWorkload>(StreamWorkloadOptions{}),
-                                                    BestEffortOptions{}));
+    v.push_back(std::make_unique<BestEffortChannel>(
+        std::make_unique<StreamWorkload>(StreamWorkloadOptions{}), BestEffortOptions{}));
     return v;
   };
 }
@@ -59,8 +59,10 @@ std::uint64_t total(sim::Simulator& s, std::uint32_t nodes, F f) {
 }
 
 sim::SimResult run_reliable(const std::string& faults, std::uint32_t nodes, std::uint64_t seed,
-                            std::unique_ptr<sim::Simulator>* keep = nullptr, ReliableOptions c = {}) {
-  auto s = std::make_unique<sim::Simulator>(opts(faults, nodes, seed), reliable_stream(c), reliable_channel_checkers());
+                            std::unique_ptr<sim::Simulator>* keep = nullptr,
+                            ReliableOptions c = {}) {
+  auto s = std::make_unique<sim::Simulator>(opts(faults, nodes, seed), reliable_stream(c),
+                                            reliable_channel_checkers());
   auto r = s->run();
   if (keep != nullptr) *keep = std::move(s);
   return r;
@@ -72,7 +74,7 @@ TEST(ReliableChannelSim, HealthyNetworkDeliversEverything) {
   ASSERT_FALSE(r.violation) << r.violation->message;
   const auto sent = total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().sent; });
   const auto delivered = total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().delivered; });
-  EXPECT_GT(sent, 600U);  // ~20 messages/s per node for 13 s
+  EXPECT_GT(sent, 600U);            // ~20 messages/s per node for 13 s
   EXPECT_LE(sent - delivered, 3U);  // at most the last few are still in flight at the end
   EXPECT_EQ(total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().retransmissions; }), 0U);
 }
@@ -83,7 +85,8 @@ TEST(ReliableChannelSim, ThirtyPercentLoss) {
   ASSERT_FALSE(r.violation) << r.violation->message;
   const auto sent = total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().sent; });
   EXPECT_LE(sent - total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().delivered; }), 3U);
-  EXPECT_GT(total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().retransmissions; }), sent / 10);
+  EXPECT_GT(total(*s, 3, [&](NodeId id) { return rel(*s, id).stats().retransmissions; }),
+            sent / 10);
 }
 
 TEST(ReliableChannelSim, DuplicationAndReordering) {
@@ -114,8 +117,9 @@ TEST(ReliableChannelSim, ReceiverCrashIsReportedToSenders) {
 
 TEST(ReliableChannelSim, SenderCrashStartsNewStreams) {
   std::unique_ptr<sim::Simulator> s;
-  const auto r = run_reliable("dup=0.1,reorder=0.2; @2s crash 1; @2500ms restart 1; @4s crash 2; @4100ms restart 2",
-                              3, 6, &s);
+  const auto r = run_reliable(
+      "dup=0.1,reorder=0.2; @2s crash 1; @2500ms restart 1; @4s crash 2; @4100ms restart 2", 3, 6,
+      &s);
   ASSERT_FALSE(r.violation) << r.violation->message;
   EXPECT_GT(work(*s, 3).received_from().at(1), 100U);
 }
@@ -134,7 +138,9 @@ TEST(BestEffortChannelSim, CorruptionNeverReachesTheApp) {
   ASSERT_FALSE(r.violation) << r.violation->message;
   std::uint64_t corrupt = 0;
   for (NodeId id = 1; id <= 4; ++id) {
-    corrupt += static_cast<const BestEffortChannel*>(s.node(id)->find(StreamWorkload::kId))->stats().corrupt;
+    corrupt += static_cast<const BestEffortChannel*>(s.node(id)->find(StreamWorkload::kId))
+                   ->stats()
+                   .corrupt;
   }
   EXPECT_GT(corrupt, 10U);
 }
@@ -163,8 +169,11 @@ class NaiveChannel final : public Protocol {
       b[i] = static_cast<std::uint8_t>(session_ >> (8 * i));
       b[8 + i] = static_cast<std::uint8_t>(seq >> (8 * i));
     }
-    ctx.observe(kObsSend, {{"peer", to}, {"seq", as_field(seq)}, {"ss", as_field(session_)},
-                           {"ds", as_field(known)}, {"hash", as_field(hash64(b))}});
+    ctx.observe(kObsSend, {{"peer", to},
+                           {"seq", as_field(seq)},
+                           {"ss", as_field(session_)},
+                           {"ds", as_field(known)},
+                           {"hash", as_field(hash64(b))}});
     ctx.send(to, b);
   }
   void on_message(Context& ctx, NodeId from, ByteView p) override {
@@ -176,8 +185,11 @@ class NaiveChannel final : public Protocol {
     }
     if (dedup_ && seq <= last_[from]) return;
     last_[from] = seq;
-    ctx.observe(kObsDeliver, {{"peer", from}, {"seq", as_field(seq)}, {"ss", as_field(ss)},
-                              {"ds", as_field(session_)}, {"hash", as_field(hash64(p))}});
+    ctx.observe(kObsDeliver, {{"peer", from},
+                              {"seq", as_field(seq)},
+                              {"ss", as_field(ss)},
+                              {"ds", as_field(session_)},
+                              {"hash", as_field(hash64(p))}});
   }
 
   // Test shortcut: everyone knows everyone's session from the start (one life each).
@@ -211,6 +223,7 @@ TEST(ChannelCheckerSim, CatchesAChannelWithoutDeduplication) {
       }
       return std::nullopt;
     }
+
    private:
     std::map<NodeId, std::uint64_t>* out_;
   };
@@ -229,7 +242,8 @@ TEST(ChannelCheckerSim, CatchesAChannelWithoutDeduplication) {
     const auto r = s.run();
     ASSERT_TRUE(r.violation) << "dedup=" << dedup;
     // Without dedup the network's duplicates surface; with dedup but no retransmission, losses do.
-    EXPECT_NE(r.violation->message.find(dedup ? "loss" : "duplicate"), std::string::npos) << r.violation->message;
+    EXPECT_NE(r.violation->message.find(dedup ? "loss" : "duplicate"), std::string::npos)
+        << r.violation->message;
   }
 }
 
@@ -250,9 +264,11 @@ TEST(ReliableChannelSim, SwarmThousandSeedsNoViolations) {
   EXPECT_EQ(r.seeds, 1000U);
   EXPECT_TRUE(r.replay_matches);
   EXPECT_GT(r.events, 1'000'000U);
-  std::printf("reliable-stream swarm: %llu seeds, %llu events, %.1fs wall, %.0f events/s, trace hash %016llx\n",
-              static_cast<unsigned long long>(r.seeds), static_cast<unsigned long long>(r.events), r.wall_seconds,
-              r.events_per_sec(), static_cast<unsigned long long>(r.first_trace_hash));
+  std::printf(
+      "reliable-stream swarm: %llu seeds, %llu events, %.1fs wall, %.0f events/s, trace hash "
+      "%016llx\n",
+      static_cast<unsigned long long>(r.seeds), static_cast<unsigned long long>(r.events),
+      r.wall_seconds, r.events_per_sec(), static_cast<unsigned long long>(r.first_trace_hash));
 }
 
 }  // namespace

@@ -74,7 +74,9 @@ class FakeContext final : public Context {
     for (;;) {
       auto next = timers.end();
       for (auto it = timers.begin(); it != timers.end(); ++it) {
-        if (it->second.first <= end && (next == timers.end() || it->second.first < next->second.first)) next = it;
+        if (it->second.first <= end &&
+            (next == timers.end() || it->second.first < next->second.first))
+          next = it;
       }
       if (next == timers.end()) break;
       now_ = next->second.first;

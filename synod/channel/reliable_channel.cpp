@@ -116,22 +116,24 @@ std::string ReliableChannel::status_json() const {
     first = false;
     std::size_t sacked = 0;
     for (const auto& m : o->unacked) sacked += m.sacked ? 1 : 0;
-    out += "\"" + std::to_string(peer) + "\":{\"in_flight\":" + std::to_string(o->count()) +
-           ",\"base\":" + std::to_string(o->unacked.empty() ? o->next_seq : o->unacked.front().seq) +
-           ",\"next\":" + std::to_string(o->next_seq) + ",\"sacked\":" + std::to_string(sacked) +
-           ",\"timer\":" + (o->timer != 0 ? "true" : "false") +
-           ",\"bytes\":" + std::to_string(o->bytes) +
-           ",\"srtt_us\":" + std::to_string(o->rtt.srtt().count() / 1000) +
-           ",\"rto_us\":" + std::to_string(o->rtt.current().count() / 1000) + "}";
+    out +=
+        "\"" + std::to_string(peer) + "\":{\"in_flight\":" + std::to_string(o->count()) +
+        ",\"base\":" + std::to_string(o->unacked.empty() ? o->next_seq : o->unacked.front().seq) +
+        ",\"next\":" + std::to_string(o->next_seq) + ",\"sacked\":" + std::to_string(sacked) +
+        ",\"timer\":" + (o->timer != 0 ? "true" : "false") +
+        ",\"bytes\":" + std::to_string(o->bytes) +
+        ",\"srtt_us\":" + std::to_string(o->rtt.srtt().count() / 1000) +
+        ",\"rto_us\":" + std::to_string(o->rtt.current().count() / 1000) + "}";
   }
- out += "},\"receiving\":{";
+  out += "},\"receiving\":{";
   first = true;
   for (const auto& [peer, p] : in_) {
     for (const auto& [ss, in] : p->streams) {
       if (!first) out += ',';
       first = false;
-      out += "\"" + std::to_string(peer) + "/" + std::to_string(ss % 10000) + "\":{\"next\":" +
-             std::to_string(in.next) + ",\"buffered\":" + std::to_string(in.out_of_order.size()) + "}";
+      out += "\"" + std::to_string(peer) + "/" + std::to_string(ss % 10000) +
+             "\":{\"next\":" + std::to_string(in.next) +
+             ",\"buffered\":" + std::to_string(in.out_of_order.size()) + "}";
     }
   }
   out += "}}";

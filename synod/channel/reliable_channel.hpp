@@ -29,10 +29,10 @@
 namespace synod::channel {
 
 struct ReliableOptions {
-  std::size_t window = 64;                    // messages in flight (unacknowledged) per peer
+  std::size_t window = 64;                     // messages in flight (unacknowledged) per peer
   std::size_t max_buffered_bytes = 1U << 20U;  // payload bytes in flight per peer
-  std::size_t max_payload = 64U << 10U;       // larger sends are rejected
-  std::size_t max_sack_ranges = 16;           // ranges per ack (the lowest ones are sent)
+  std::size_t max_payload = 64U << 10U;        // larger sends are rejected
+  std::size_t max_sack_ranges = 16;            // ranges per ack (the lowest ones are sent)
   Duration rto_initial = std::chrono::milliseconds(200);
   Duration rto_min = std::chrono::milliseconds(20);
   Duration rto_max = std::chrono::seconds(1);
@@ -49,19 +49,19 @@ inline constexpr std::size_t kFastRetransmitThreshold = 3;
 inline constexpr std::size_t kMaxRetiredSessions = 64;
 
 struct ReliableStats {
-  std::uint64_t sent = 0;          // messages that entered a stream
-  std::uint64_t delivered = 0;     // messages handed to the inner protocol
+  std::uint64_t sent = 0;           // messages that entered a stream
+  std::uint64_t delivered = 0;      // messages handed to the inner protocol
   std::uint64_t transmissions = 0;  // data frames put on the network
   std::uint64_t retransmissions = 0;
-  std::uint64_t duplicates = 0;    // data frames already received
+  std::uint64_t duplicates = 0;     // data frames already received
   std::uint64_t beyond_window = 0;  // data frames too far ahead to buffer
-  std::uint64_t corrupt = 0;       // failed checksum
-  std::uint64_t malformed = 0;     // checksum fine, frame invalid
-  std::uint64_t stale = 0;         // frames for another session, ignored
-  std::uint64_t rejected = 0;      // app sends refused (not writable, too large, not a peer)
-  std::uint64_t resets = 0;        // peer restarts detected
+  std::uint64_t corrupt = 0;        // failed checksum
+  std::uint64_t malformed = 0;      // checksum fine, frame invalid
+  std::uint64_t stale = 0;          // frames for another session, ignored
+  std::uint64_t rejected = 0;       // app sends refused (not writable, too large, not a peer)
+  std::uint64_t resets = 0;         // peer restarts detected
   std::uint64_t dropped_on_reset = 0;
-  std::uint64_t unreachable = 0;   // kUnreachable reports
+  std::uint64_t unreachable = 0;  // kUnreachable reports
   std::uint64_t probes = 0;
   std::uint64_t nacks = 0;
 };

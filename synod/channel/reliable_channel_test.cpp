@@ -197,7 +197,8 @@ TEST(ReliableChannel, FullWindowRejectsLoudlyAndReportsWritable) {
   a.rec->send(2, "3");  // ignores back-pressure
   EXPECT_EQ(a.ch->stats().rejected, 1U);
   ASSERT_NE(a.ctx.last(kObsReject), nullptr);
-  EXPECT_EQ(a.ctx.last(kObsReject)->fields.at("reason"), static_cast<std::int64_t>(RejectReason::kNotWritable));
+  EXPECT_EQ(a.ctx.last(kObsReject)->fields.at("reason"),
+            static_cast<std::int64_t>(RejectReason::kNotWritable));
   EXPECT_EQ(a.ctx.count(kObsSend), 2U);
   pump(a, b);
   pump(b, a);
@@ -305,9 +306,11 @@ TEST(ReliableChannel, BadInputIsCountedNeverFatal) {
   b.ch->on_message(b.ctx, 1, flipped);
   EXPECT_EQ(b.ch->stats().corrupt, 2U);
   EXPECT_EQ(b.ctx.count(kObsCorrupt), 2U);
-  b.ch->on_message(b.ctx, 1, seal(ChannelFrame{99, 1, 0, 0, 0, {}, {}, 0}));               // unknown kind
-  b.ch->on_message(b.ctx, 1, seal(ChannelFrame{kData, 1, b.ch->session(), 0, 0, {}, {}, 0}));  // seq 0
-  b.ch->on_message(b.ctx, 1, seal(ChannelFrame{kData, 0, b.ch->session(), 1, 0, {}, {}, 0}));  // no session
+  b.ch->on_message(b.ctx, 1, seal(ChannelFrame{99, 1, 0, 0, 0, {}, {}, 0}));  // unknown kind
+  b.ch->on_message(b.ctx, 1,
+                   seal(ChannelFrame{kData, 1, b.ch->session(), 0, 0, {}, {}, 0}));  // seq 0
+  b.ch->on_message(b.ctx, 1,
+                   seal(ChannelFrame{kData, 0, b.ch->session(), 1, 0, {}, {}, 0}));  // no session
   Bytes trailer_only = seal(ChannelFrame{});
   trailer_only[0] ^= 0xFF;  // checksum now fails: counted as corrupt, not malformed
   b.ch->on_message(b.ctx, 1, trailer_only);
@@ -321,7 +324,8 @@ TEST(ReliableChannel, BadInputIsCountedNeverFatal) {
   a.ch->on_message(a.ctx, 2, seal(ChannelFrame{kAck, bs, as, 0, 5, {}, {}, 0}));
   a.ch->on_message(a.ctx, 2, seal(ChannelFrame{kAck, bs, as, 0, 0, {3}, {}, 0}));
   EXPECT_EQ(a.ch->stats().malformed, 2U);
-  a.ch->on_message(a.ctx, 2, seal(ChannelFrame{kAck, 777, as, 0, 1, {}, {}, 0}));  // another life of b
+  a.ch->on_message(a.ctx, 2,
+                   seal(ChannelFrame{kAck, 777, as, 0, 1, {}, {}, 0}));  // another life of b
   EXPECT_EQ(a.ch->stats().stale, 1U);
   EXPECT_EQ(a.ch->in_flight(2), 1U);
   EXPECT_TRUE(b.rec->got.empty());

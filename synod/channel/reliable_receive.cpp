@@ -51,8 +51,11 @@ void ReliableChannel::on_data(Context& base, NodeId from, ChannelFrame& f) {
   // Deliver last: the inner protocol may send from inside on_message, and our state is settled.
   for (auto& [seq, payload] : ready) {
     ++stats_.delivered;
-    base.observe(kObsDeliver, {{"peer", from}, {"seq", as_field(seq)}, {"ss", as_field(f.src)},
-                               {"ds", as_field(session_)}, {"hash", as_field(hash64(payload))}});
+    base.observe(kObsDeliver, {{"peer", from},
+                               {"seq", as_field(seq)},
+                               {"ss", as_field(f.src)},
+                               {"ds", as_field(session_)},
+                               {"hash", as_field(hash64(payload))}});
     inner_message(base, from, payload);
   }
 }
@@ -63,13 +66,14 @@ ReliableChannel::InStream* ReliableChannel::in_stream(NodeId from, std::uint64_t
   InPeer& p = *slot;
   auto it = p.streams.find(sender_session);
   if (it != p.streams.end()) return &it->second;
-  if (std::find(p.retired.begin(), p.retired.end(), sender_session) != p.retired.end()) return nullptr;
+  if (std::find(p.retired.begin(), p.retired.end(), sender_session) != p.retired.end())
+    return nullptr;
   if (p.streams.size() >= kMaxSenderLives) {
     // Keep the sender lives heard from most recently; the least recent one is retired, so its
     // late frames cannot restart its stream from seq 1 and deliver twice.
-    auto oldest = std::min_element(p.streams.begin(), p.streams.end(), [](const auto& a, const auto& b) {
-      return a.second.last_active < b.second.last_active;
-    });
+    auto oldest = std::min_element(
+        p.streams.begin(), p.streams.end(),
+        [](const auto& a, const auto& b) { return a.second.last_active < b.second.last_active; });
     p.retired.push_back(oldest->first);
     if (p.retired.size() > kMaxRetiredSessions) p.retired.pop_front();
     p.streams.erase(oldest);
@@ -77,7 +81,8 @@ ReliableChannel::InStream* ReliableChannel::in_stream(NodeId from, std::uint64_t
   return &p.streams[sender_session];
 }
 
-void ReliableChannel::send_ack(Context& base, NodeId to, std::uint64_t sender_session, const InStream& in) {
+void ReliableChannel::send_ack(Context& base, NodeId to, std::uint64_t sender_session,
+                               const InStream& in) {
   ChannelFrame f;
   f.kind = static_cast<std::uint32_t>(FrameKind::kAck);
   f.src = session_;

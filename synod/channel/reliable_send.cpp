@@ -24,8 +24,11 @@ void ReliableChannel::enqueue(Context& base, NodeId to, OutStream& o, Bytes payl
   }
   Outgoing& m = o.unacked.emplace_back(Outgoing{o.next_seq++, std::move(payload), base.now()});
   ++stats_.sent;
-  base.observe(kObsSend, {{"peer", to}, {"seq", as_field(m.seq)}, {"ss", as_field(session_)},
-                          {"ds", as_field(o.peer_session)}, {"hash", as_field(hash64(m.payload))}});
+  base.observe(kObsSend, {{"peer", to},
+                          {"seq", as_field(m.seq)},
+                          {"ss", as_field(session_)},
+                          {"ds", as_field(o.peer_session)},
+                          {"hash", as_field(hash64(m.payload))}});
   transmit(base, to, o, m);
   if (was_idle || o.timer == 0) {
     o.waiting_since = base.now();
@@ -193,7 +196,9 @@ void ReliableChannel::on_nack(Context& base, NodeId from, const ChannelFrame& f)
     o.next_seq = 1;
     ++stats_.resets;
     stats_.dropped_on_reset += dropped;
-    base.observe(kObsReset, {{"peer", from}, {"old_ds", as_field(old)}, {"new_ds", as_field(f.src)},
+    base.observe(kObsReset, {{"peer", from},
+                             {"old_ds", as_field(old)},
+                             {"new_ds", as_field(f.src)},
                              {"dropped", static_cast<std::int64_t>(dropped)}});
   }
   o.rtt.progress();

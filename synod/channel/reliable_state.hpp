@@ -13,8 +13,8 @@ struct ReliableChannel::Outgoing {
   std::uint64_t seq = 0;
   Bytes payload;
   Time first_sent;
-  bool retransmitted = false;  // Karn: no RTT sample from its acknowledgement
-  bool sacked = false;         // the receiver holds it; do not retransmit
+  bool retransmitted = false;       // Karn: no RTT sample from its acknowledgement
+  bool sacked = false;              // the receiver holds it; do not retransmit
   bool fast_retransmitted = false;  // resent once on SACK evidence; later only on timeouts
 };
 
@@ -24,14 +24,14 @@ struct ReliableChannel::OutStream {
 
   std::uint64_t peer_session = 0;  // 0: unknown, probing; app sends wait in `pending`
   std::uint64_t next_seq = 1;
-  std::deque<Outgoing> unacked;    // ascending, contiguous seqs from unacked.front().seq
-  std::deque<Bytes> pending;       // sent by the app before the peer's session was known
-  std::size_t bytes = 0;           // payload bytes of unacked + pending
+  std::deque<Outgoing> unacked;  // ascending, contiguous seqs from unacked.front().seq
+  std::deque<Bytes> pending;     // sent by the app before the peer's session was known
+  std::size_t bytes = 0;         // payload bytes of unacked + pending
   RttEstimator rtt;
-  TimerId timer = 0;               // 0: not armed
-  Time waiting_since;              // when the oldest unanswered transmission started waiting
+  TimerId timer = 0;   // 0: not armed
+  Time waiting_since;  // when the oldest unanswered transmission started waiting
   bool unreachable_reported = false;
-  bool was_full = false;           // owes the app a kWritable
+  bool was_full = false;  // owes the app a kWritable
 
   std::size_t count() const { return unacked.size() + pending.size(); }
   bool idle() const { return unacked.empty() && pending.empty(); }

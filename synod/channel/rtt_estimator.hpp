@@ -13,7 +13,8 @@ namespace synod::channel {
 
 class RttEstimator {
  public:
-  RttEstimator(Duration initial, Duration min, Duration max) : rto_(initial), min_(min), max_(max) {}
+  RttEstimator(Duration initial, Duration min, Duration max)
+      : rto_(initial), min_(min), max_(max) {}
 
   void sample(Duration rtt) {
     if (rtt.count() < 0) return;  // the local clock stepped back; the sample means nothing
@@ -26,7 +27,8 @@ class RttEstimator {
       rttvar_ = (3 * rttvar_ + err) / 4;
       srtt_ = (7 * srtt_ + rtt) / 8;
     }
-    rto_ = std::clamp(srtt_ + std::max(Duration(std::chrono::milliseconds(1)), 4 * rttvar_), min_, max_);
+    rto_ = std::clamp(srtt_ + std::max(Duration(std::chrono::milliseconds(1)), 4 * rttvar_), min_,
+                      max_);
   }
 
   // Called when the timer expires without progress; the next timeout is twice as long.

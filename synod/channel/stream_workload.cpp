@@ -48,8 +48,10 @@ void StreamWorkload::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {
 }
 
 std::string StreamWorkload::status_json() const {
-  return "{\"sent\":" + std::to_string(stats_.sent) + ",\"received\":" + std::to_string(stats_.received) +
-         ",\"blocked\":" + std::to_string(stats_.blocked) + ",\"restarted\":" + std::to_string(stats_.restarted) +
+  return "{\"sent\":" + std::to_string(stats_.sent) +
+         ",\"received\":" + std::to_string(stats_.received) +
+         ",\"blocked\":" + std::to_string(stats_.blocked) +
+         ",\"restarted\":" + std::to_string(stats_.restarted) +
          ",\"unreachable\":" + std::to_string(stats_.unreachable) + "}";
 }
 

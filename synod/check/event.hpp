@@ -14,37 +14,38 @@
 namespace synod {
 
 enum class EventKind : std::uint8_t {
-  kStart,      // node started fresh
-  kRecover,    // node restarted after a crash
-  kCrash,      // node lost its volatile state
-  kPause,      // node stopped processing (a GC pause, SIGSTOP)
+  kStart,    // node started fresh
+  kRecover,  // node restarted after a crash
+  kCrash,    // node lost its volatile state
+  kPause,    // node stopped processing (a GC pause, SIGSTOP)
   kResume,
-  kSend,       // node -> peer, protocol, bytes
-  kDeliver,    // peer -> node (node is the receiver)
-  kDrop,       // message lost; `what` says why
-  kTimer,      // a timer fired on node
-  kObserve,    // a protocol's observation; `what` is its kind
-  kFault,      // network/clock fault applied; `what` describes it
-  kHeal,       // all network faults removed (start of the stabilisation period)
+  kSend,     // node -> peer, protocol, bytes
+  kDeliver,  // peer -> node (node is the receiver)
+  kDrop,     // message lost; `what` says why
+  kTimer,    // a timer fired on node
+  kObserve,  // a protocol's observation; `what` is its kind
+  kFault,    // network/clock fault applied; `what` describes it
+  kHeal,     // all network faults removed (start of the stabilisation period)
 };
 
 std::string_view event_kind_name(EventKind kind);
 
 struct Event {
-  std::uint64_t seq = 0;      // position in the execution
-  std::int64_t time_ns = 0;   // true time (simulator) or wall clock (real runs)
+  std::uint64_t seq = 0;     // position in the execution
+  std::int64_t time_ns = 0;  // true time (simulator) or wall clock (real runs)
   EventKind kind = EventKind::kObserve;
   NodeId node = kNoNode;
-  NodeId peer = kNoNode;      // sender for kDeliver, receiver for kSend/kDrop
+  NodeId peer = kNoNode;  // sender for kDeliver, receiver for kSend/kDrop
   ProtocolId protocol = 0;
   std::uint32_t bytes = 0;
   std::string_view what{};
   std::span<const ObsField> fields{};
   // Causality (filled when the driver stamps events: simulator with tracing on, runtime always).
-  std::uint64_t msg_id = 0;    // kSend/kDeliver/kDrop: identifies the message, matching send to deliver
-  std::uint64_t lamport = 0;   // 0 = not stamped
+  std::uint64_t msg_id =
+      0;  // kSend/kDeliver/kDrop: identifies the message, matching send to deliver
+  std::uint64_t lamport = 0;                      // 0 = not stamped
   std::span<const causal::VectorEntry> vclock{};  // the node's vector clock after this event
-  std::uint32_t life = 0;      // which life (incarnation) of `node` this event belongs to
+  std::uint32_t life = 0;  // which life (incarnation) of `node` this event belongs to
 };
 
 }  // namespace synod

@@ -13,7 +13,8 @@ namespace synod::detail {
 }
 }  // namespace synod::detail
 
-#define SYNOD_ASSERT(expr)                                                     \
-  do {                                                                         \
-    if (!(expr)) [[unlikely]] ::synod::detail::assert_fail(#expr, __FILE__, __LINE__); \
+#define SYNOD_ASSERT(expr)                                     \
+  do {                                                         \
+    if (!(expr)) [[unlikely]]                                  \
+      ::synod::detail::assert_fail(#expr, __FILE__, __LINE__); \
   } while (0)

@@ -63,7 +63,7 @@ inline Status resource_exhausted(std::string m) { return {Code::kResourceExhaust
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     SYNOD_ASSERT(!std::get<Status>(v_).is_ok());
   }
@@ -99,8 +99,8 @@ class [[nodiscard]] Result {
 }  // namespace synod
 
 // Propagate an error Status from an expression returning Status.
-#define SYNOD_RETURN_IF_ERROR(expr)          \
-  do {                                       \
-    ::synod::Status synod_status_ = (expr);  \
+#define SYNOD_RETURN_IF_ERROR(expr)                   \
+  do {                                                \
+    ::synod::Status synod_status_ = (expr);           \
     if (!synod_status_.is_ok()) return synod_status_; \
   } while (0)

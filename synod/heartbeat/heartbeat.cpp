@@ -29,7 +29,8 @@ bool newer(std::uint64_t inc_a, std::uint64_t ctr_a, std::uint64_t inc_b, std::u
 Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts) {
   for (const auto& [key, value] : opts) {
     if (key != "interval" && key != "timeout" && key != "fanout") {
-      return invalid_argument("heartbeat: unknown option '" + key + "' (interval, timeout, fanout)");
+      return invalid_argument("heartbeat: unknown option '" + key +
+                              "' (interval, timeout, fanout)");
     }
   }
   HeartbeatOptions o;
@@ -164,9 +165,10 @@ std::string Heartbeat::status_json() const {
     if (!first) out += ',';
     first = false;
     const auto age_ms = (now_ - v.last_advance).count() / 1'000'000;
-    out += "\"" + std::to_string(peer) + "\":{\"state\":\"" + (v.suspected ? "suspected" : "alive") +
-           "\",\"incarnation\":" + std::to_string(v.incarnation) +
-           ",\"counter\":" + std::to_string(v.counter) + ",\"age_ms\":" + std::to_string(age_ms) + "}";
+    out +=
+        "\"" + std::to_string(peer) + "\":{\"state\":\"" + (v.suspected ? "suspected" : "alive") +
+        "\",\"incarnation\":" + std::to_string(v.incarnation) +
+        ",\"counter\":" + std::to_string(v.counter) + ",\"age_ms\":" + std::to_string(age_ms) + "}";
   }
   out += "}}";
   return out;
@@ -175,7 +177,8 @@ std::string Heartbeat::status_json() const {
 // Deployed over the best-effort channel: a gossip message arrives intact or not at all, so a
 // flipped bit can never make a node "learn" a counter nobody reached (checker rule H4).
 ProtocolSpec heartbeat_spec() {
-  return {"heartbeat", "heartbeat with a gossiped counter over the best-effort channel; suspects silent peers",
+  return {"heartbeat",
+          "heartbeat with a gossiped counter over the best-effort channel; suspects silent peers",
           [](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
             auto o = parse_heartbeat_options(opts);
             if (!o) return o.status();

@@ -25,14 +25,11 @@ class HeartbeatChecker final : public Checker {
     switch (e.kind) {
       case EventKind::kStart:
       case EventKind::kRecover:
-      case EventKind::kCrash:
-        forget_life(e.node);
-        return std::nullopt;
+      case EventKind::kCrash: forget_life(e.node); return std::nullopt;
       case EventKind::kObserve:
         if (e.protocol != Heartbeat::kId) return std::nullopt;
         return on_observe(e);
-      default:
-        return std::nullopt;
+      default: return std::nullopt;
     }
   }
 
@@ -42,14 +39,14 @@ class HeartbeatChecker final : public Checker {
       const auto& sus = suspected_[a];
       for (NodeId b : up) {
         if (b != a && sus.count(b) != 0) {
-          return "H5: after healing, live node " + std::to_string(a) + " still suspects live node " +
-                 std::to_string(b);
+          return "H5: after healing, live node " + std::to_string(a) +
+                 " still suspects live node " + std::to_string(b);
         }
       }
       for (NodeId c : down) {
         if (sus.count(c) == 0) {
-          return "H5: after healing, live node " + std::to_string(a) + " does not suspect crashed node " +
-                 std::to_string(c);
+          return "H5: after healing, live node " + std::to_string(a) +
+                 " does not suspect crashed node " + std::to_string(c);
         }
       }
     }
@@ -81,7 +78,9 @@ class HeartbeatChecker final : public Checker {
       const auto peer = static_cast<NodeId>(obs_get(e.fields, "peer"));
       const Stamp s{obs_get(e.fields, "inc"), obs_get(e.fields, "ctr")};
       auto& known = belief_[{e.node, peer}];
-      if (s <= known) return "H3: " + who + " learned " + s.str() + " for " + std::to_string(peer) + " after " + known.str();
+      if (s <= known)
+        return "H3: " + who + " learned " + s.str() + " for " + std::to_string(peer) + " after " +
+               known.str();
       if (s > reached_[peer]) {
         return "H4: " + who + " learned " + s.str() + " for node " + std::to_string(peer) +
                " which only reached " + reached_[peer].str();
@@ -89,10 +88,12 @@ class HeartbeatChecker final : public Checker {
       known = s;
     } else if (e.what == "suspect") {
       const auto peer = static_cast<NodeId>(obs_get(e.fields, "peer"));
-      if (!suspected_[e.node].insert(peer).second) return who + " suspected " + std::to_string(peer) + " twice";
+      if (!suspected_[e.node].insert(peer).second)
+        return who + " suspected " + std::to_string(peer) + " twice";
     } else if (e.what == "trust") {
       const auto peer = static_cast<NodeId>(obs_get(e.fields, "peer"));
-      if (suspected_[e.node].erase(peer) == 0) return who + " trusted " + std::to_string(peer) + " without suspecting it";
+      if (suspected_[e.node].erase(peer) == 0)
+        return who + " trusted " + std::to_string(peer) + " without suspecting it";
     }
     return std::nullopt;
   }

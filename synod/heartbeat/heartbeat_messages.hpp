@@ -15,9 +15,9 @@ struct HeartbeatEntry {
   std::uint64_t incarnation = 0;
   std::uint64_t counter = 0;
 
-  static constexpr auto kFields =
-      std::make_tuple(wire::field<1>(&HeartbeatEntry::node), wire::field<2>(&HeartbeatEntry::incarnation),
-                      wire::field<3>(&HeartbeatEntry::counter));
+  static constexpr auto kFields = std::make_tuple(wire::field<1>(&HeartbeatEntry::node),
+                                                  wire::field<2>(&HeartbeatEntry::incarnation),
+                                                  wire::field<3>(&HeartbeatEntry::counter));
 };
 
 struct HeartbeatGossip {

@@ -49,7 +49,8 @@ TEST(Heartbeat, HealthyClusterTrustsEveryone) {
 }
 
 TEST(Heartbeat, CrashIsSuspectedAndRestartIsTrustedWithNewIncarnation) {
-  sim::Simulator s(opts("@2s crash 3; @6s restart 3", 4), heartbeat_factory(), heartbeat_checkers());
+  sim::Simulator s(opts("@2s crash 3; @6s restart 3", 4), heartbeat_factory(),
+                   heartbeat_checkers());
   s.start();
   s.run_until(ns(std::chrono::milliseconds(3500)));
   for (NodeId a : {1U, 2U, 4U}) EXPECT_TRUE(hb(s, a).view().at(3).suspected) << a;
@@ -63,7 +64,8 @@ TEST(Heartbeat, CrashIsSuspectedAndRestartIsTrustedWithNewIncarnation) {
 }
 
 TEST(Heartbeat, PartitionedMinoritySuspectsAndIsSuspectedThenHeals) {
-  sim::Simulator s(opts("@1s partition 1|2,3; @4s heal", 3), heartbeat_factory(), heartbeat_checkers());
+  sim::Simulator s(opts("@1s partition 1|2,3; @4s heal", 3), heartbeat_factory(),
+                   heartbeat_checkers());
   s.start();
   s.run_until(ns(std::chrono::milliseconds(3500)));
   EXPECT_TRUE(hb(s, 1).view().at(2).suspected);
@@ -82,9 +84,9 @@ TEST(Heartbeat, GarbageMessagesAreCountedNotFatal) {
     void on_start(Context& c) override { c.set_timer(std::chrono::milliseconds(300), 0); }
     void on_message(Context&, NodeId, ByteView) override {}
     void on_timer(Context& c, std::uint64_t) override {
-      c.send(1, Bytes{0xFF, 0xFF, 0xFF});              // truncated varint
-      c.send(1, Bytes{0x0A, 0x7F, 0x01});              // length past end
-      Bytes huge_count;                                  // more entries than allowed
+      c.send(1, Bytes{0xFF, 0xFF, 0xFF});  // truncated varint
+      c.send(1, Bytes{0x0A, 0x7F, 0x01});  // length past end
+      Bytes huge_count;                    // more entries than allowed
       for (std::size_t i = 0; i < kMaxHeartbeatEntries + 1; ++i) {
         huge_count.push_back(0x0A);
         huge_count.push_back(0x00);
@@ -125,8 +127,10 @@ TEST(Heartbeat, CheckerCatchesFabricatedCounter) {
   auto checkers = heartbeat_checkers();
   const ObsField beat[] = {{"inc", 1}, {"ctr", 5}};
   const ObsField learn[] = {{"peer", 2}, {"inc", 1}, {"ctr", 6}};
-  ASSERT_FALSE(checkers[0]->on_event({1, 0, EventKind::kObserve, 2, 0, Heartbeat::kId, 0, "beat", beat}));
-  auto v = checkers[0]->on_event({2, 0, EventKind::kObserve, 1, 0, Heartbeat::kId, 0, "learn", learn});
+  ASSERT_FALSE(
+      checkers[0]->on_event({1, 0, EventKind::kObserve, 2, 0, Heartbeat::kId, 0, "beat", beat}));
+  auto v =
+      checkers[0]->on_event({2, 0, EventKind::kObserve, 1, 0, Heartbeat::kId, 0, "learn", learn});
   ASSERT_TRUE(v);
   EXPECT_NE(v->find("H4"), std::string::npos);
 }
@@ -145,26 +149,29 @@ TEST(Heartbeat, CheckerLivenessNeedsCrashedNodesSuspected) {
 // protocol on the same network would "learn" flipped counters (H4).
 TEST(Heartbeat, DeployedSpecSurvivesCorruption) {
   const auto spec = heartbeat_spec();
-  sim::Simulator s(opts("latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2", 4),
-                   [&spec](NodeId) {
-                     std::vector<std::unique_ptr<Protocol>> v;
-                     v.push_back(std::move(spec.make({}).value()));
-                     return v;
-                   },
-                   heartbeat_checkers());
+  sim::Simulator s(
+      opts("latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2", 4),
+      [&spec](NodeId) {
+        std::vector<std::unique_ptr<Protocol>> v;
+        v.push_back(std::move(spec.make({}).value()));
+        return v;
+      },
+      heartbeat_checkers());
   const auto r = s.run();
   ASSERT_FALSE(r.violation) << r.violation->message;
   EXPECT_GT(r.events, 1000U);
 
   // Negative control: the raw protocol on the same network is caught by the checker.
-  sim::Simulator raw(opts("latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2", 4),
-                     heartbeat_factory(), heartbeat_checkers());
+  sim::Simulator raw(
+      opts("latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2", 4),
+      heartbeat_factory(), heartbeat_checkers());
   const auto bad = raw.run();
   ASSERT_TRUE(bad.violation.has_value());
 }
 
 TEST(Heartbeat, OptionsAreValidated) {
-  EXPECT_TRUE(parse_heartbeat_options({{"interval", "50ms"}, {"timeout", "500ms"}, {"fanout", "2"}}));
+  EXPECT_TRUE(
+      parse_heartbeat_options({{"interval", "50ms"}, {"timeout", "500ms"}, {"fanout", "2"}}));
   EXPECT_FALSE(parse_heartbeat_options({{"interval", "500ms"}, {"timeout", "600ms"}}));
   EXPECT_FALSE(parse_heartbeat_options({{"fanout", "0"}}));
   EXPECT_FALSE(parse_heartbeat_options({{"speed", "fast"}}));

@@ -48,7 +48,8 @@ Node::Node(NodeEnv& env, std::uint64_t rng_seed, std::vector<std::unique_ptr<Pro
   for (auto& p : protocols) {
     SYNOD_ASSERT(p != nullptr);
     const ProtocolId id = p->id();
-    slots_.push_back(std::make_unique<Slot>(Slot{std::move(p), ProtocolContext(env_, id, root.fork(id))}));
+    slots_.push_back(
+        std::make_unique<Slot>(Slot{std::move(p), ProtocolContext(env_, id, root.fork(id))}));
   }
   std::sort(slots_.begin(), slots_.end(),
             [](const auto& a, const auto& b) { return a->protocol->id() < b->protocol->id(); });

@@ -26,8 +26,8 @@ TEST(CausalHeader, MessageIdsSeparateNodesLivesAndSequence) {
 
 TEST(CausalHeader, MalformedInputIsAnErrorNeverACrash) {
   EXPECT_FALSE(strip_causal_header(Bytes{}));
-  EXPECT_FALSE(strip_causal_header(Bytes{0x80}));                    // truncated length
-  EXPECT_FALSE(strip_causal_header(Bytes{0x05, 0x08}));              // length past end
+  EXPECT_FALSE(strip_causal_header(Bytes{0x80}));                          // truncated length
+  EXPECT_FALSE(strip_causal_header(Bytes{0x05, 0x08}));                    // length past end
   EXPECT_FALSE(strip_causal_header(Bytes{0xFF, 0xFF, 0xFF, 0xFF, 0x7F}));  // huge length
   // Random garbage (bounded loop): must return, either way.
   Rng rng(5);
@@ -37,7 +37,8 @@ TEST(CausalHeader, MalformedInputIsAnErrorNeverACrash) {
     (void)strip_causal_header(b);
   }
   // Mutations of a valid message.
-  const Bytes good = add_causal_header(1, 2, causal::VectorClock::from_entries({{1, 1}}).value(), Bytes{1, 2});
+  const Bytes good =
+      add_causal_header(1, 2, causal::VectorClock::from_entries({{1, 1}}).value(), Bytes{1, 2});
   for (std::size_t i = 0; i < good.size(); ++i) {
     for (int bit = 0; bit < 8; ++bit) {
       Bytes b = good;

@@ -18,7 +18,8 @@ Status bad(const std::string& where, const std::string& what) {
   return invalid_argument(where + ": " + what);
 }
 
-Result<std::uint64_t> parse_uint(std::string_view text, std::uint64_t max, const std::string& what) {
+Result<std::uint64_t> parse_uint(std::string_view text, std::uint64_t max,
+                                 const std::string& what) {
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v > max) {
@@ -65,7 +66,7 @@ Status set_transport(NodeConfig& c, std::string_view name) {
 }
 
 Status set_log_level(NodeConfig& c, std::string_view level) {
-  static const std::set<std::string_view> kLevels = {"trace", "debug", "info", "warn",
+  static const std::set<std::string_view> kLevels = {"trace", "debug",    "info", "warn",
                                                      "error", "critical", "off"};
   if (kLevels.count(level) == 0) {
     return invalid_argument("log_level '" + std::string(level) +
@@ -79,7 +80,8 @@ Status add_peer(NodeConfig& c, std::string_view id_text, std::string_view addr_t
   auto id = parse_node_id(id_text, "peer id");
   if (!id) return id.status();
   auto addr = parse_endpoint(addr_text);
-  if (!addr) return invalid_argument("peer " + std::string(id_text) + ": " + addr.status().message());
+  if (!addr)
+    return invalid_argument("peer " + std::string(id_text) + ": " + addr.status().message());
   if (!c.peers.emplace(*id, *addr).second) {
     return invalid_argument("duplicate peer id " + std::to_string(*id));
   }
@@ -193,7 +195,8 @@ Status parse_table(const toml::table& root, NodeConfig& c) {
       c.trace = b->get();
     } else if (key == "seed") {
       const auto* i = v.as_integer();
-      if (i == nullptr || i->get() < 0) return invalid_argument("seed must be a non-negative integer");
+      if (i == nullptr || i->get() < 0)
+        return invalid_argument("seed must be a non-negative integer");
       c.seed = static_cast<std::uint64_t>(i->get());
     } else if (key == "protocols") {
       const auto* a = v.as_array();
@@ -264,8 +267,7 @@ Result<NodeConfig> parse_config_toml(std::string_view text, const std::string& s
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    return bad(source + ":" + std::to_string(e.source().begin.line),
-               std::string(e.description()));
+    return bad(source + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
   }
   NodeConfig c;
   if (Status s = parse_table(root, c); !s.is_ok()) return bad(source, s.message());
@@ -287,8 +289,10 @@ Status apply_overrides(NodeConfig& c, const ConfigOverrides& o) {
     c.peers.clear();
     for (const auto& p : o.peers) {
       const auto eq = p.find('=');
-      if (eq == std::string::npos) return invalid_argument("--peer '" + p + "' is not id=host:port");
-      if (Status s = add_peer(c, std::string_view(p).substr(0, eq), std::string_view(p).substr(eq + 1));
+      if (eq == std::string::npos)
+        return invalid_argument("--peer '" + p + "' is not id=host:port");
+      if (Status s =
+              add_peer(c, std::string_view(p).substr(0, eq), std::string_view(p).substr(eq + 1));
           !s.is_ok()) {
         return invalid_argument("--peer: " + s.message());
       }
@@ -313,7 +317,8 @@ Status apply_overrides(NodeConfig& c, const ConfigOverrides& o) {
 
 Status finish_config(NodeConfig& c) {
   if (c.id == kNoNode) return invalid_argument("missing node id (set id = N or --id N)");
-  if (c.listen.port == 0) return invalid_argument("missing listen address (listen = \"host:port\")");
+  if (c.listen.port == 0)
+    return invalid_argument("missing listen address (listen = \"host:port\")");
   if (c.peers.count(c.id) != 0) {
     return invalid_argument("peers include this node's own id " + std::to_string(c.id));
   }
@@ -372,7 +377,8 @@ Result<std::vector<std::unique_ptr<Protocol>>> build_protocols(const NodeConfig&
     auto p = spec->make(it == config.protocol_options.end() ? kNone : it->second);
     if (!p) return invalid_argument("protocol " + name + ": " + p.status().message());
     if (!ids.insert((*p)->id()).second) {
-      return invalid_argument("protocol " + name + " reuses protocol id " + std::to_string((*p)->id()));
+      return invalid_argument("protocol " + name + " reuses protocol id " +
+                              std::to_string((*p)->id()));
     }
     out.push_back(std::move(*p));
   }

@@ -24,16 +24,16 @@ enum class TransportKind { kTcp, kUdp };
 
 // Every bound the runtime enforces, in one place ([limits] in the TOML file).
 struct Limits {
-  std::size_t max_frame_bytes = 16U << 20U;        // one message on a stream
-  std::size_t send_queue_bytes = 8U << 20U;         // per peer, queued and not yet written
-  std::size_t send_queue_messages = 4096;           // per peer
-  std::size_t udp_max_datagram_bytes = 65000;       // one UDP datagram, framing included
-  std::size_t max_inbound_connections = 256;        // accepted and not yet closed
-  Duration backoff_min = std::chrono::milliseconds(50);   // first reconnect delay
-  Duration backoff_max = std::chrono::seconds(2);         // reconnect delay cap
-  Duration connect_timeout = std::chrono::seconds(2);     // one dial attempt
-  Duration frame_timeout = std::chrono::seconds(5);       // a started frame (or hello) must finish
-  Duration idle_timeout = std::chrono::seconds(60);       // inbound connection with no bytes
+  std::size_t max_frame_bytes = 16U << 20U;              // one message on a stream
+  std::size_t send_queue_bytes = 8U << 20U;              // per peer, queued and not yet written
+  std::size_t send_queue_messages = 4096;                // per peer
+  std::size_t udp_max_datagram_bytes = 65000;            // one UDP datagram, framing included
+  std::size_t max_inbound_connections = 256;             // accepted and not yet closed
+  Duration backoff_min = std::chrono::milliseconds(50);  // first reconnect delay
+  Duration backoff_max = std::chrono::seconds(2);        // reconnect delay cap
+  Duration connect_timeout = std::chrono::seconds(2);    // one dial attempt
+  Duration frame_timeout = std::chrono::seconds(5);      // a started frame (or hello) must finish
+  Duration idle_timeout = std::chrono::seconds(60);      // inbound connection with no bytes
   bool frame_checksum = true;
 };
 
@@ -43,7 +43,7 @@ struct NodeConfig {
   std::map<NodeId, Endpoint> peers;
   std::vector<std::string> protocols;
   std::map<std::string, ProtocolOptions> protocol_options;  // by protocol name
-  std::string data_dir;  // default ".synod/node-<id>"
+  std::string data_dir;                                     // default ".synod/node-<id>"
   TransportKind transport = TransportKind::kTcp;
   std::string cluster = "synod";
   std::string log_level = "info";
@@ -57,7 +57,7 @@ struct NodeConfig {
 struct ConfigOverrides {
   std::optional<std::string> id;
   std::optional<std::string> listen;
-  std::vector<std::string> peers;  // "id=host:port"; when given, replace the file's [peers]
+  std::vector<std::string> peers;        // "id=host:port"; when given, replace the file's [peers]
   std::optional<std::string> protocols;  // "heartbeat,other"
   std::optional<std::string> data_dir;
   std::optional<std::string> transport;

@@ -32,15 +32,15 @@ class FakeProtocol final : public Protocol {
 };
 
 const ProtocolSpec* fake_lookup(std::string_view name) {
-  static const ProtocolSpec spec{"fake", "test", [](const ProtocolOptions& o)
-                                     -> Result<std::unique_ptr<Protocol>> {
-    for (const auto& [k, v] : o) {
-      if (k != "interval" && k != "count") return invalid_argument("unknown option " + k);
-    }
-    auto d = option_duration(o, "interval", std::chrono::milliseconds(1));
-    if (!d) return d.status();
-    return std::unique_ptr<Protocol>(std::make_unique<FakeProtocol>());
-  }};
+  static const ProtocolSpec spec{
+      "fake", "test", [](const ProtocolOptions& o) -> Result<std::unique_ptr<Protocol>> {
+        for (const auto& [k, v] : o) {
+          if (k != "interval" && k != "count") return invalid_argument("unknown option " + k);
+        }
+        auto d = option_duration(o, "interval", std::chrono::milliseconds(1));
+        if (!d) return d.status();
+        return std::unique_ptr<Protocol>(std::make_unique<FakeProtocol>());
+      }};
   return name == "fake" ? &spec : nullptr;
 }
 
@@ -105,8 +105,12 @@ TEST(Config, FlagsAlone) {
   EXPECT_TRUE(c.peers.empty());
 }
 
-TEST(Config, UnknownKey) { expect_error(load_text(std::string(kGood) + "\n[bogus]\n"), "unknown key 'bogus'"); }
-TEST(Config, UnknownLimit) { expect_error(load_text(std::string(kGood) + "colour = 1\n"), "limits.colour"); }
+TEST(Config, UnknownKey) {
+  expect_error(load_text(std::string(kGood) + "\n[bogus]\n"), "unknown key 'bogus'");
+}
+TEST(Config, UnknownLimit) {
+  expect_error(load_text(std::string(kGood) + "colour = 1\n"), "limits.colour");
+}
 TEST(Config, TomlSyntaxError) { expect_error(load_text("id = = 1\n"), "node.toml:1"); }
 
 TEST(Config, MissingId) {

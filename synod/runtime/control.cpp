@@ -28,20 +28,21 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     timer_.async_wait([self](std::error_code ec) {
       if (!ec) self->socket_.close(ec);  // a client that never finishes its request
     });
-    asio::async_read_until(socket_, asio::dynamic_buffer(request_, kMaxControlRequestBytes), '\n', [self](std::error_code ec, std::size_t n) {
-      if (ec) {
-        self->timer_.cancel();
-        return;
-      }
-      const std::string line = self->request_.substr(0, n - 1);
-      self->reply_ = self->server_.handler_(line) + "\n";
-      asio::async_write(self->socket_, asio::buffer(self->reply_),
-                        [self](std::error_code, std::size_t) {
-                          self->timer_.cancel();
-                          std::error_code ignored;
-                          self->socket_.close(ignored);
-                        });
-    });
+    asio::async_read_until(socket_, asio::dynamic_buffer(request_, kMaxControlRequestBytes), '\n',
+                           [self](std::error_code ec, std::size_t n) {
+                             if (ec) {
+                               self->timer_.cancel();
+                               return;
+                             }
+                             const std::string line = self->request_.substr(0, n - 1);
+                             self->reply_ = self->server_.handler_(line) + "\n";
+                             asio::async_write(self->socket_, asio::buffer(self->reply_),
+                                               [self](std::error_code, std::size_t) {
+                                                 self->timer_.cancel();
+                                                 std::error_code ignored;
+                                                 self->socket_.close(ignored);
+                                               });
+                           });
   }
 
  private:
@@ -54,7 +55,10 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
 
 ControlServer::ControlServer(asio::io_context& io, std::string path, Handler handler,
                              std::shared_ptr<spdlog::logger> log)
-    : io_(io), path_(std::move(path)), handler_(std::move(handler)), log_(std::move(log)),
+    : io_(io),
+      path_(std::move(path)),
+      handler_(std::move(handler)),
+      log_(std::move(log)),
       acceptor_(io) {}
 
 ControlServer::~ControlServer() { stop(); }
@@ -138,7 +142,8 @@ Result<std::string> control_request(const std::string& socket_path, const std::s
     if (errno != EINPROGRESS && errno != EAGAIN) {
       return unavailable("cannot connect to " + socket_path + ": " + std::strerror(errno));
     }
-    if (!wait_fd(fd, POLLOUT, deadline)) return unavailable("timed out connecting to " + socket_path);
+    if (!wait_fd(fd, POLLOUT, deadline))
+      return unavailable("timed out connecting to " + socket_path);
   }
   const std::string line = request + "\n";
   std::size_t sent = 0;
@@ -147,7 +152,8 @@ Result<std::string> control_request(const std::string& socket_path, const std::s
     if (n > 0) {
       sent += static_cast<std::size_t>(n);
     } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!wait_fd(fd, POLLOUT, deadline)) return unavailable("timed out writing to " + socket_path);
+      if (!wait_fd(fd, POLLOUT, deadline))
+        return unavailable("timed out writing to " + socket_path);
     } else {
       return unavailable("cannot write to " + socket_path + ": " + std::strerror(errno));
     }
@@ -164,7 +170,8 @@ Result<std::string> control_request(const std::string& socket_path, const std::s
     } else if (n == 0) {
       return unavailable("node closed the control connection without replying");
     } else if (errno == EAGAIN || errno == EINTR) {
-      if (!wait_fd(fd, POLLIN, deadline)) return unavailable("timed out waiting for " + socket_path);
+      if (!wait_fd(fd, POLLIN, deadline))
+        return unavailable("timed out waiting for " + socket_path);
     } else {
       return unavailable("cannot read " + socket_path + ": " + std::strerror(errno));
     }

@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
+#include <spdlog/logger.h>
 #include <asio/io_context.hpp>
 #include <asio/local/stream_protocol.hpp>
-#include <spdlog/logger.h>
 
 #include "synod/core/status.hpp"
 #include "synod/core/time.hpp"

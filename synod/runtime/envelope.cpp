@@ -123,8 +123,7 @@ Result<Envelope> decode_envelope(ByteView frame) {
       d.payload.assign(r.rest().begin(), r.rest().end());
       return Envelope(std::move(d));
     }
-    default:
-      return invalid_argument("envelope: unknown kind " + std::to_string(kind));
+    default: return invalid_argument("envelope: unknown kind " + std::to_string(kind));
   }
 }
 

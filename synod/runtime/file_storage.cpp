@@ -113,7 +113,8 @@ Status FileStorage::load() {
 }
 
 Status FileStorage::put(std::string_view key, ByteView value) {
-  if (!valid_storage_key(key)) return invalid_argument("storage: bad key '" + std::string(key) + "'");
+  if (!valid_storage_key(key))
+    return invalid_argument("storage: bad key '" + std::string(key) + "'");
   if (value.size() > kMaxValueBytes) {
     return invalid_argument("storage: value of " + std::to_string(value.size()) +
                             " bytes exceeds kMaxValueBytes");
@@ -123,7 +124,8 @@ Status FileStorage::put(std::string_view key, ByteView value) {
 }
 
 Status FileStorage::erase(std::string_view key) {
-  if (!valid_storage_key(key)) return invalid_argument("storage: bad key '" + std::string(key) + "'");
+  if (!valid_storage_key(key))
+    return invalid_argument("storage: bad key '" + std::string(key) + "'");
   staged_.insert_or_assign(std::string(key), std::nullopt);
   return Status::ok();
 }

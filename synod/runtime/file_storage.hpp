@@ -43,8 +43,8 @@ class FileStorage final : public Storage {
   std::string record_path(std::string_view key) const;
 
   std::string dir_;
-  std::map<std::string, Bytes, std::less<>> durable_;                 // as on disk
-  std::map<std::string, std::optional<Bytes>, std::less<>> staged_;   // nullopt = erase
+  std::map<std::string, Bytes, std::less<>> durable_;                // as on disk
+  std::map<std::string, std::optional<Bytes>, std::less<>> staged_;  // nullopt = erase
   std::uint64_t syncs_ = 0;
 };
 

@@ -31,8 +31,9 @@ Result<std::vector<NodeConfig>> plan_local_cluster(const LocalClusterSpec& spec)
     o.id = std::to_string(id);
     o.listen = "127.0.0.1:" + std::to_string(spec.base_port + i - 1);
     for (int j = 1; j <= spec.nodes; ++j) {
-      if (j != i) o.peers.push_back(std::to_string(j) + "=127.0.0.1:" +
-                                    std::to_string(spec.base_port + j - 1));
+      if (j != i)
+        o.peers.push_back(std::to_string(j) +
+                          "=127.0.0.1:" + std::to_string(spec.base_port + j - 1));
     }
     std::string protocols;
     for (const auto& p : spec.protocols) protocols += (protocols.empty() ? "" : ",") + p;
@@ -51,7 +52,7 @@ Result<std::vector<NodeConfig>> plan_local_cluster(const LocalClusterSpec& spec)
 }
 
 Result<std::vector<LocalNode>> write_local_configs(const std::string& dir,
-                                                  const std::vector<NodeConfig>& configs) {
+                                                   const std::vector<NodeConfig>& configs) {
   std::error_code ec;
   const fs::path abs = fs::absolute(dir, ec);
   fs::create_directories(abs, ec);

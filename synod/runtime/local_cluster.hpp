@@ -39,7 +39,7 @@ struct LocalNode {
 Result<std::vector<NodeConfig>> plan_local_cluster(const LocalClusterSpec& spec);
 // Writes node-<id>.toml files and creates data dirs; returns the nodes (pid 0).
 Result<std::vector<LocalNode>> write_local_configs(const std::string& dir,
-                                                  const std::vector<NodeConfig>& configs);
+                                                   const std::vector<NodeConfig>& configs);
 
 std::string pids_path(const std::string& dir);
 Status write_pids_file(const std::string& dir, const std::vector<LocalNode>& nodes);

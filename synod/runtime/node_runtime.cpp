@@ -7,9 +7,9 @@
 #include <random>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <nlohmann/json.hpp>
 
 #include "synod/runtime/causal_header.hpp"
 #include "synod/runtime/tcp_transport.hpp"
@@ -30,8 +30,8 @@ std::shared_ptr<spdlog::logger> make_logger(const NodeConfig& c, Status& error) 
   } catch (const spdlog::spdlog_ex& e) {
     error = unavailable(std::string("cannot open node.log: ") + e.what());
   }
-  auto log = std::make_shared<spdlog::logger>("node-" + std::to_string(c.id), sinks.begin(),
-                                              sinks.end());
+  auto log =
+      std::make_shared<spdlog::logger>("node-" + std::to_string(c.id), sinks.begin(), sinks.end());
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e [node " + std::to_string(c.id) + "] %l: %v");
   log->set_level(spdlog::level::from_str(c.log_level));
   log->flush_on(spdlog::level::warn);
@@ -120,7 +120,6 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   }
   SYNOD_RETURN_IF_ERROR(transport_->start());
 
-
   const std::uint64_t seed = config_.seed.value_or(std::random_device{}());
   node_ = std::make_unique<Node>(*this, seed, std::move(protocols));
   log_->info("node {} listening on {} ({}), cluster '{}', {} peers, seed {}, data dir {}",
@@ -149,7 +148,8 @@ Status NodeRuntime::begin_life() {
   std::fprintf(f, "%u\n", life_ + 1);
   const bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
   std::fclose(f);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) return unavailable("cannot write " + path);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
+    return unavailable("cannot write " + path);
   return Status::ok();
 }
 
@@ -269,7 +269,8 @@ void NodeRuntime::send(NodeId to, ProtocolId protocol, Bytes payload) {
   // Everything this node traced so far reaches the kernel before the message leaves: a SIGKILL
   // can lose the tail of a trace, but never the cause of something another node recorded.
   if (trace_) trace_->flush();
-  transport_->send(to, protocol, add_causal_header(msg_id, stamper_.lamport(), stamper_.vclock(), payload));
+  transport_->send(to, protocol,
+                   add_causal_header(msg_id, stamper_.lamport(), stamper_.vclock(), payload));
 }
 
 TimerId NodeRuntime::set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) {
@@ -331,8 +332,8 @@ std::string NodeRuntime::status_json() const {
       R"("timers":{},"storage_syncs":{},"unknown_protocol_drops":{},"network":{}}}}})",
       ::getpid(), uptime.count(), nlohmann::json(config_.cluster).dump(),
       nlohmann::json(config_.data_dir).dump(), recovering_, life_, stamper_.lamport(),
-      bad_causal_headers_, timers_.size(),
-      syncs, node_->unknown_protocol_drops(), transport_->status_json());
+      bad_causal_headers_, timers_.size(), syncs, node_->unknown_protocol_drops(),
+      transport_->status_json());
   return out;
 }
 

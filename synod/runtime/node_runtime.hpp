@@ -15,10 +15,10 @@
 #include <memory>
 #include <vector>
 
+#include <spdlog/logger.h>
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
-#include <spdlog/logger.h>
 
 #include "synod/causal/stamper.hpp"
 #include "synod/node/env.hpp"
@@ -38,8 +38,8 @@ inline constexpr Duration kFlushInterval = std::chrono::seconds(1);
 class NodeRuntime final : public NodeEnv {
  public:
   // Opens the data dir, storage, trace and log, and binds the sockets. Errors are one line.
-  static Result<std::unique_ptr<NodeRuntime>> create(NodeConfig config,
-                                                     std::vector<std::unique_ptr<Protocol>> protocols);
+  static Result<std::unique_ptr<NodeRuntime>> create(
+      NodeConfig config, std::vector<std::unique_ptr<Protocol>> protocols);
   ~NodeRuntime() override;
 
   // Starts the node and runs the loop until SIGINT/SIGTERM or request_stop(); returns the exit
@@ -95,7 +95,7 @@ class NodeRuntime final : public NodeEnv {
   TimerId next_timer_ = 1;
   std::unique_ptr<Node> node_;
   bool recovering_ = false;
-  std::uint32_t life_ = 0;       // earlier starts in this data dir (0 = first life)
+  std::uint32_t life_ = 0;  // earlier starts in this data dir (0 = first life)
   std::uint32_t msg_seq_ = 0;
   causal::Stamper stamper_;
   std::uint64_t bad_causal_headers_ = 0;

@@ -102,7 +102,8 @@ TEST_P(NodeRuntimeTest, TwoNodesPingStatusAndStop) {
   EXPECT_EQ(j["node"], 1);
   EXPECT_GT(j["protocols"]["ping"]["pongs"].get<int>(), 0);
   EXPECT_GT(j["runtime"]["network"]["counters"]["messages_received"].get<int>(), 0);
-  EXPECT_EQ(j["runtime"]["network"]["transport"], GetParam() == TransportKind::kTcp ? "tcp" : "udp");
+  EXPECT_EQ(j["runtime"]["network"]["transport"],
+            GetParam() == TransportKind::kTcp ? "tcp" : "udp");
   auto unknown = control_request((root / "n1" / "control.sock").string(), "reboot");
   ASSERT_TRUE(unknown);
   EXPECT_NE(unknown->find("unknown request"), std::string::npos);
@@ -125,8 +126,10 @@ TEST_P(NodeRuntimeTest, TwoNodesPingStatusAndStop) {
   std::ifstream trace(root / "n1" / "trace.jsonl");
   std::string line;
   std::set<std::string> kinds;
-  while (std::getline(trace, line)) kinds.insert(nlohmann::json::parse(line)["k"].get<std::string>());
-  for (const char* k : {"start", "send", "deliver", "timer", "observe"}) EXPECT_TRUE(kinds.count(k)) << k;
+  while (std::getline(trace, line))
+    kinds.insert(nlohmann::json::parse(line)["k"].get<std::string>());
+  for (const char* k : {"start", "send", "deliver", "timer", "observe"})
+    EXPECT_TRUE(kinds.count(k)) << k;
   EXPECT_TRUE(fs::exists(root / "n1" / "storage" / "ping" / "pongs.rec"));
   EXPECT_TRUE(fs::exists(root / "n1" / "node.log"));
 

@@ -2,10 +2,10 @@
 
 #include <array>
 
+#include <fmt/format.h>
 #include <asio/connect.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
-#include <fmt/format.h>
 
 #include "synod/runtime/backoff.hpp"
 #include "synod/runtime/envelope.hpp"
@@ -29,8 +29,8 @@ std::string counters_json(const TransportCounters& c) {
       R"("decode_errors":{},"rejected_peers":{},"timeouts":{},"connects":{},)"
       R"("connect_failures":{},"accepted":{}}})",
       c.messages_sent, c.messages_received, c.bytes_sent, c.bytes_received, c.queue_drops,
-      c.oversize_drops, c.unknown_peer_drops, c.disconnect_drops, c.decode_errors,
-      c.rejected_peers, c.timeouts, c.connects, c.connect_failures, c.accepted);
+      c.oversize_drops, c.unknown_peer_drops, c.disconnect_drops, c.decode_errors, c.rejected_peers,
+      c.timeouts, c.connects, c.connect_failures, c.accepted);
 }
 
 // One peer's outbound connection: idle -> connecting -> connected, and on any failure
@@ -88,7 +88,8 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
     const std::uint64_t gen = ++gen_;
     socket_ = tcp::socket(t_.io_);
     auto self = shared_from_this();
-    socket_.async_connect(endpoint_, [self, gen](std::error_code ec) { self->on_connect(gen, ec); });
+    socket_.async_connect(endpoint_,
+                          [self, gen](std::error_code ec) { self->on_connect(gen, ec); });
     timer_.expires_after(t_.setup_.limits.connect_timeout);
     timer_.async_wait([self, gen](std::error_code ec) {
       if (ec || gen != self->gen_ || self->state_ != State::kConnecting) return;
@@ -130,8 +131,9 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
     auto self = shared_from_this();
     const std::uint64_t gen = gen_;
     // The deque keeps the front element in place while others are pushed, so the buffer is stable.
-    asio::async_write(socket_, asio::buffer(queue_.front()),
-                      [self, gen](std::error_code ec, std::size_t n) { self->on_write(gen, ec, n); });
+    asio::async_write(
+        socket_, asio::buffer(queue_.front()),
+        [self, gen](std::error_code ec, std::size_t n) { self->on_write(gen, ec, n); });
   }
 
   void on_write(std::uint64_t gen, std::error_code ec, std::size_t n) {
@@ -166,7 +168,8 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
     if (writing_ && !queue_.empty()) {  // partly written: the receiver discards the torn frame
       if (protocols_.front() != kHelloMarker) {
         ++t_.counters_.disconnect_drops;
-        t_.setup_.drop(peer_, static_cast<ProtocolId>(protocols_.front()), queue_.front().size(), "disconnect");
+        t_.setup_.drop(peer_, static_cast<ProtocolId>(protocols_.front()), queue_.front().size(),
+                       "disconnect");
       }
       queue_.pop();
       protocols_.pop_front();
@@ -182,7 +185,8 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
   void drop_queued(std::string_view why) {
     while (!queue_.empty()) {
       ++t_.counters_.disconnect_drops;
-      t_.setup_.drop(peer_, static_cast<ProtocolId>(protocols_.front()), queue_.front().size(), why);
+      t_.setup_.drop(peer_, static_cast<ProtocolId>(protocols_.front()), queue_.front().size(),
+                     why);
       queue_.pop();
       protocols_.pop_front();
     }
@@ -345,8 +349,8 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
       if (ec || gen != self->arm_gen_ || self->closed_) return;
       ++self->t_.counters_.timeouts;
       self->close(self->peer_ == kNoNode ? "no hello within limits.frame_timeout"
-                  : self->partial_      ? "frame stalled longer than limits.frame_timeout"
-                                        : "idle longer than limits.idle_timeout");
+                  : self->partial_       ? "frame stalled longer than limits.frame_timeout"
+                                         : "idle longer than limits.idle_timeout");
     });
   }
 
@@ -391,23 +395,23 @@ std::uint16_t TcpTransport::local_port() const {
 void TcpTransport::accept_next() {
   // The weak token lets a completion that outlives the transport (destroyed while the loop keeps
   // running, as in tests) return without touching it.
-  acceptor_.async_accept([this, alive = std::weak_ptr<int>(alive_)](std::error_code ec,
-                                                                    tcp::socket socket) {
-    if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
-    if (ec) {
-      setup_.log->warn("accept failed: {}", ec.message());
-    } else if (inbound_.size() >= setup_.limits.max_inbound_connections) {
-      ++counters_.rejected_peers;
-      setup_.log->warn("refusing connection: limits.max_inbound_connections ({}) reached",
-                       setup_.limits.max_inbound_connections);
-    } else {
-      ++counters_.accepted;
-      auto conn = std::make_shared<Inbound>(*this, std::move(socket));
-      inbound_.insert(conn);
-      conn->start();
-    }
-    accept_next();
-  });
+  acceptor_.async_accept(
+      [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec, tcp::socket socket) {
+        if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
+        if (ec) {
+          setup_.log->warn("accept failed: {}", ec.message());
+        } else if (inbound_.size() >= setup_.limits.max_inbound_connections) {
+          ++counters_.rejected_peers;
+          setup_.log->warn("refusing connection: limits.max_inbound_connections ({}) reached",
+                           setup_.limits.max_inbound_connections);
+        } else {
+          ++counters_.accepted;
+          auto conn = std::make_shared<Inbound>(*this, std::move(socket));
+          inbound_.insert(conn);
+          conn->start();
+        }
+        accept_next();
+      });
 }
 
 void TcpTransport::remove_inbound(const Inbound* conn) {

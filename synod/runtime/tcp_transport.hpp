@@ -9,17 +9,18 @@
 //  - A per-peer queue bounds memory (limits.send_queue_messages/bytes); overflow drops the new
 //    message ("queue_full").
 //  - An inbound connection is closed, with a logged reason, on a framing or envelope error, a wrong
-//    cluster or an unknown sender, a frame (or the hello) not completed within limits.frame_timeout,
-//    or no bytes for limits.idle_timeout. Nothing a peer does can block the loop.
+//    cluster or an unknown sender, a frame (or the hello) not completed within
+//    limits.frame_timeout, or no bytes for limits.idle_timeout. Nothing a peer does can block the
+//    loop.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <set>
 
+#include <spdlog/logger.h>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
-#include <spdlog/logger.h>
 
 #include "synod/core/rng.hpp"
 #include "synod/runtime/config.hpp"

@@ -18,16 +18,16 @@ struct TransportCounters {
   std::uint64_t messages_received = 0;  // delivered to the node
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
-  std::uint64_t queue_drops = 0;        // per-peer send queue full
-  std::uint64_t oversize_drops = 0;     // larger than the frame/datagram limit
-  std::uint64_t unknown_peer_drops = 0; // send to an id that is not a configured peer
-  std::uint64_t disconnect_drops = 0;   // in flight when a connection broke
-  std::uint64_t decode_errors = 0;      // bad frame or envelope received
-  std::uint64_t rejected_peers = 0;     // wrong cluster, unknown sender, too many connections
-  std::uint64_t timeouts = 0;           // stalled frame, idle connection, slow connect
-  std::uint64_t connects = 0;           // outbound connections established
+  std::uint64_t queue_drops = 0;         // per-peer send queue full
+  std::uint64_t oversize_drops = 0;      // larger than the frame/datagram limit
+  std::uint64_t unknown_peer_drops = 0;  // send to an id that is not a configured peer
+  std::uint64_t disconnect_drops = 0;    // in flight when a connection broke
+  std::uint64_t decode_errors = 0;       // bad frame or envelope received
+  std::uint64_t rejected_peers = 0;      // wrong cluster, unknown sender, too many connections
+  std::uint64_t timeouts = 0;            // stalled frame, idle connection, slow connect
+  std::uint64_t connects = 0;            // outbound connections established
   std::uint64_t connect_failures = 0;
-  std::uint64_t accepted = 0;           // inbound connections accepted
+  std::uint64_t accepted = 0;  // inbound connections accepted
 };
 
 // Called for every received message from a known peer.

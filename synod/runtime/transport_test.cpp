@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/null_sink.h>
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
-#include <spdlog/sinks/null_sink.h>
 
 #include "synod/runtime/backoff.hpp"
 #include "synod/runtime/envelope.hpp"
@@ -76,12 +76,16 @@ class TcpPair : public ::testing::Test {
   void SetUp() override {
     pa_ = free_port();
     pb_ = free_port();
-    a_.transport = std::make_unique<TcpTransport>(io_, setup_for(1, pa_, {{2, pb_}}, a_, fast_limits()));
-    b_.transport = std::make_unique<TcpTransport>(io_, setup_for(2, pb_, {{1, pa_}}, b_, fast_limits()));
+    a_.transport =
+        std::make_unique<TcpTransport>(io_, setup_for(1, pa_, {{2, pb_}}, a_, fast_limits()));
+    b_.transport =
+        std::make_unique<TcpTransport>(io_, setup_for(2, pb_, {{1, pa_}}, b_, fast_limits()));
     ASSERT_TRUE(a_.transport->start().is_ok());
     ASSERT_TRUE(b_.transport->start().is_ok());
   }
-  void send(Side& s, NodeId to, const std::string& text) { s.transport->send(to, 7, as_bytes(text)); }
+  void send(Side& s, NodeId to, const std::string& text) {
+    s.transport->send(to, 7, as_bytes(text));
+  }
 
   // A raw client connected to B, for misbehaving.
   tcp::socket raw_client() {
@@ -93,7 +97,8 @@ class TcpPair : public ::testing::Test {
   bool closed_by_peer(tcp::socket& sock) {
     bool closed = false;
     std::array<std::uint8_t, 16> buf{};
-    sock.async_read_some(asio::buffer(buf), [&](std::error_code ec, std::size_t) { closed = ec.value() != 0; });
+    sock.async_read_some(asio::buffer(buf),
+                         [&](std::error_code ec, std::size_t) { closed = ec.value() != 0; });
     return run_until(io_, [&] { return closed; });
   }
 
@@ -168,10 +173,12 @@ TEST_F(TcpPair, ReconnectsAfterPeerRestart) {
   // Sends to the dead peer are dropped (unreachable) without blocking anything.
   for (int i = 0; i < 5; ++i) {
     send(a_, 2, "lost");
-    run_until(io_, [] { return false; }, std::chrono::milliseconds(30));
+    run_until(
+        io_, [] { return false; }, std::chrono::milliseconds(30));
   }
   b_.got.clear();
-  b_.transport = std::make_unique<TcpTransport>(io_, setup_for(2, pb_, {{1, pa_}}, b_, fast_limits()));
+  b_.transport =
+      std::make_unique<TcpTransport>(io_, setup_for(2, pb_, {{1, pa_}}, b_, fast_limits()));
   ASSERT_TRUE(b_.transport->start().is_ok());
   ASSERT_TRUE(run_until(io_, [&] {
     send(a_, 2, "again");
@@ -188,7 +195,8 @@ TEST(TcpTransport, QueueOverflowAndOversizeDropped) {
   l.send_queue_messages = 2;
   l.max_frame_bytes = 64;
   // Peer 2's port has no listener: messages queue while the dial is in progress.
-  a.transport = std::make_unique<TcpTransport>(io, setup_for(1, free_port(), {{2, free_port()}}, a, l));
+  a.transport =
+      std::make_unique<TcpTransport>(io, setup_for(1, free_port(), {{2, free_port()}}, a, l));
   ASSERT_TRUE(a.transport->start().is_ok());
   for (int i = 0; i < 5; ++i) a.transport->send(2, 7, as_bytes(std::string("m")));
   a.transport->send(2, 7, Bytes(100, 0));
@@ -225,7 +233,8 @@ TEST(UdpTransport, DeliversAndDropsOversizeAndGarbage) {
   raw.send_to(asio::buffer(std::string("garbage")), to);
   raw.send_to(asio::buffer(encode_frame(encode_datagram(1, cluster_hash("other"), 3, {}))), to);
   ASSERT_TRUE(run_until(io, [&] {
-    return b.transport->counters().decode_errors == 1 && b.transport->counters().rejected_peers == 1;
+    return b.transport->counters().decode_errors == 1 &&
+           b.transport->counters().rejected_peers == 1;
   }));
   a.transport->send(2, 3, as_bytes(std::string("after")));
   ASSERT_TRUE(run_until(io, [&] { return b.got.size() == 2; }));

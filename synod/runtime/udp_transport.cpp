@@ -15,7 +15,9 @@ constexpr std::size_t kMaxReceiveBytes = 65535;
 }  // namespace
 
 UdpTransport::UdpTransport(asio::io_context& io, TransportSetup setup)
-    : setup_(std::move(setup)), socket_(io), cluster_hash_(cluster_hash(setup_.cluster)),
+    : setup_(std::move(setup)),
+      socket_(io),
+      cluster_hash_(cluster_hash(setup_.cluster)),
       buffer_(kMaxReceiveBytes) {
   for (const auto& [id, ep] : setup_.peers) {
     peers_.emplace(id, udp::endpoint(asio::ip::make_address(ep.host), ep.port));
@@ -56,8 +58,8 @@ void UdpTransport::send(NodeId to, ProtocolId protocol, ByteView payload) {
     setup_.drop(to, protocol, payload.size(), "unknown_peer");
     return;
   }
-  const std::size_t wire = frame_size(kDatagramHeaderBytes + payload.size(),
-                                      setup_.limits.frame_checksum);
+  const std::size_t wire =
+      frame_size(kDatagramHeaderBytes + payload.size(), setup_.limits.frame_checksum);
   if (wire > setup_.limits.udp_max_datagram_bytes || wire > setup_.limits.max_frame_bytes) {
     ++counters_.oversize_drops;
     setup_.drop(to, protocol, payload.size(), "oversize");
@@ -70,8 +72,9 @@ void UdpTransport::send(NodeId to, ProtocolId protocol, ByteView payload) {
     return;
   }
   FrameOptions fo{setup_.limits.max_frame_bytes, setup_.limits.frame_checksum};
-  queue_.push_back({it->second, encode_frame(encode_datagram(setup_.self, cluster_hash_, protocol,
-                                                             payload), fo)});
+  queue_.push_back(
+      {it->second,
+       encode_frame(encode_datagram(setup_.self, cluster_hash_, protocol, payload), fo)});
   queued_bytes_ += wire;
   send_next();
 }
@@ -80,40 +83,39 @@ void UdpTransport::send_next() {
   if (sending_ || queue_.empty() || stopped_) return;
   sending_ = true;
   // The deque keeps the front element in place while others are pushed.
-  socket_.async_send_to(asio::buffer(queue_.front().datagram), queue_.front().to,
-                        [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec,
-                                                                   std::size_t n) {
-                          if (alive.expired() || ec == asio::error::operation_aborted ||
-                              stopped_) {
-                            return;
-                          }
-                          sending_ = false;
-                          if (ec) {
-                            // e.g. ECONNREFUSED from an earlier ICMP: the datagram is lost.
-                            ++counters_.disconnect_drops;
-                            setup_.log->debug("udp send failed: {}", ec.message());
-                          } else {
-                            ++counters_.messages_sent;
-                            counters_.bytes_sent += n;
-                          }
-                          queued_bytes_ -= queue_.front().datagram.size();
-                          queue_.pop_front();
-                          send_next();
-                        });
+  socket_.async_send_to(
+      asio::buffer(queue_.front().datagram), queue_.front().to,
+      [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec, std::size_t n) {
+        if (alive.expired() || ec == asio::error::operation_aborted || stopped_) {
+          return;
+        }
+        sending_ = false;
+        if (ec) {
+          // e.g. ECONNREFUSED from an earlier ICMP: the datagram is lost.
+          ++counters_.disconnect_drops;
+          setup_.log->debug("udp send failed: {}", ec.message());
+        } else {
+          ++counters_.messages_sent;
+          counters_.bytes_sent += n;
+        }
+        queued_bytes_ -= queue_.front().datagram.size();
+        queue_.pop_front();
+        send_next();
+      });
 }
 
 void UdpTransport::receive_next() {
-  socket_.async_receive_from(asio::buffer(buffer_), sender_,
-                             [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec,
-                                                                        std::size_t n) {
-    if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      counters_.bytes_received += n;
-      on_datagram(n);
-    }
-    // Errors on a UDP socket (ICMP port unreachable from an earlier send) are per datagram.
-    receive_next();
-  });
+  socket_.async_receive_from(
+      asio::buffer(buffer_), sender_,
+      [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec, std::size_t n) {
+        if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
+        if (!ec) {
+          counters_.bytes_received += n;
+          on_datagram(n);
+        }
+        // Errors on a UDP socket (ICMP port unreachable from an earlier send) are per datagram.
+        receive_next();
+      });
 }
 
 void UdpTransport::on_datagram(std::size_t n) {
@@ -137,9 +139,9 @@ void UdpTransport::on_datagram(std::size_t n) {
 }
 
 std::string UdpTransport::status_json() const {
-  return fmt::format(R"({{"transport":"udp","listen":"{}","queued":{},"queued_bytes":{},"counters":{}}})",
-                     setup_.listen.to_string(), queue_.size(), queued_bytes_,
-                     counters_json(counters_));
+  return fmt::format(
+      R"({{"transport":"udp","listen":"{}","queued":{},"queued_bytes":{},"counters":{}}})",
+      setup_.listen.to_string(), queue_.size(), queued_bytes_, counters_json(counters_));
 }
 
 }  // namespace synod::runtime

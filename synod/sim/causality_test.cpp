@@ -60,7 +60,8 @@ std::vector<std::vector<bool>> happened_before(const std::vector<Recorded>& ev) 
   std::map<std::uint64_t, std::size_t> send_of;
   for (std::size_t j = 0; j < n; ++j) {
     std::vector<std::size_t> preds;
-    if (auto it = last_on_node.find(ev[j].node); it != last_on_node.end()) preds.push_back(it->second);
+    if (auto it = last_on_node.find(ev[j].node); it != last_on_node.end())
+      preds.push_back(it->second);
     if (ev[j].kind == EventKind::kDeliver) preds.push_back(send_of.at(ev[j].msg_id));
     for (std::size_t p : preds) {
       hb[p][j] = true;
@@ -85,12 +86,17 @@ TEST(SimCausality, ClockConditionsHoldOnRandomExecutions) {
     o.duration = std::chrono::milliseconds(1000);
     o.stabilize = std::chrono::milliseconds(100);
     o.stamp = true;
-    o.plan = parse_fault_plan("latency=uniform:1ms..30ms,loss=0.1,dup=0.1; @100ms crash 2; @150ms restart 2", 4).value();
-    Simulator sim(o, [](NodeId) {
-      std::vector<std::unique_ptr<Protocol>> v;
-      v.push_back(std::make_unique<Gossip>());
-      return v;
-    }, std::move(checkers));
+    o.plan = parse_fault_plan(
+                 "latency=uniform:1ms..30ms,loss=0.1,dup=0.1; @100ms crash 2; @150ms restart 2", 4)
+                 .value();
+    Simulator sim(
+        o,
+        [](NodeId) {
+          std::vector<std::unique_ptr<Protocol>> v;
+          v.push_back(std::make_unique<Gossip>());
+          return v;
+        },
+        std::move(checkers));
     ASSERT_FALSE(sim.run().violation);
     ASSERT_GT(events.size(), 600U);
     const auto hb = happened_before(events);

@@ -16,7 +16,8 @@ class ClockModel {
  public:
   Time read(std::int64_t true_ns) const {
     const double elapsed = static_cast<double>(true_ns - base_true_ns_);
-    return {base_local_ns_ + static_cast<std::int64_t>(std::llround(elapsed * (1.0 + ppm_ * 1e-6)))};
+    return {base_local_ns_ +
+            static_cast<std::int64_t>(std::llround(elapsed * (1.0 + ppm_ * 1e-6)))};
   }
   void set_offset(Duration offset) { base_local_ns_ = kSimEpochNs + offset.count(); }
   void step(std::int64_t true_ns, Duration amount) {
@@ -29,7 +30,8 @@ class ClockModel {
   }
   // True time that elapses while this clock advances by `local`.
   std::int64_t true_span(Duration local) const {
-    return static_cast<std::int64_t>(std::llround(static_cast<double>(local.count()) / (1.0 + ppm_ * 1e-6)));
+    return static_cast<std::int64_t>(
+        std::llround(static_cast<double>(local.count()) / (1.0 + ppm_ * 1e-6)));
   }
   double drift_ppm() const { return ppm_; }
 

@@ -11,8 +11,10 @@ namespace synod::sim {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -100,7 +102,8 @@ Result<Latency> parse_latency(std::string_view text) {
   Latency lat;
   const auto colon = text.find(':');
   if (colon == std::string_view::npos) {
-    return invalid_argument("latency '" + std::string(text) + "': use fixed:D, uniform:D..D or pareto:D..D");
+    return invalid_argument("latency '" + std::string(text) +
+                            "': use fixed:D, uniform:D..D or pareto:D..D");
   }
   const auto shape = text.substr(0, colon);
   const auto range = text.substr(colon + 1);
@@ -120,7 +123,8 @@ Result<Latency> parse_latency(std::string_view text) {
     lat.lo = *lo;
     lat.hi = *hi;
   } else {
-    return invalid_argument("latency shape '" + std::string(shape) + "' (use fixed, uniform, pareto)");
+    return invalid_argument("latency shape '" + std::string(shape) +
+                            "' (use fixed, uniform, pareto)");
   }
   if (lat.lo.count() < 0 || lat.hi < lat.lo) return invalid_argument("latency needs 0 <= LO <= HI");
   if (lat.hi > std::chrono::seconds(60)) return out_of_range("latency above 60s");
@@ -131,7 +135,8 @@ Status parse_link_params(std::string_view text, LinkModel& model) {
   for (auto kv : split(text, ',')) {
     if (kv.empty()) continue;
     const auto eq = kv.find('=');
-    if (eq == std::string_view::npos) return invalid_argument("expected key=value, got '" + std::string(kv) + "'");
+    if (eq == std::string_view::npos)
+      return invalid_argument("expected key=value, got '" + std::string(kv) + "'");
     const auto key = trim(kv.substr(0, eq));
     const auto value = trim(kv.substr(eq + 1));
     if (key == "latency") {
@@ -141,8 +146,8 @@ Status parse_link_params(std::string_view text, LinkModel& model) {
     } else if (key == "loss" || key == "dup" || key == "reorder" || key == "corrupt") {
       auto p = parse_number(value, 0, 1, key);
       if (!p) return p.status();
-      (key == "loss"  ? model.loss
-       : key == "dup" ? model.duplicate
+      (key == "loss"      ? model.loss
+       : key == "dup"     ? model.duplicate
        : key == "reorder" ? model.reorder
                           : model.corrupt) = *p;
     } else if (key == "bandwidth") {
@@ -168,7 +173,8 @@ Result<Action> parse_action(std::string_view text, std::uint32_t nodes) {
   const auto verb = w[1];
   auto need = [&](std::size_t n) -> Status {
     if (w.size() != n) {
-      return invalid_argument("'" + std::string(verb) + "' takes " + std::to_string(n - 2) + " argument(s)");
+      return invalid_argument("'" + std::string(verb) + "' takes " + std::to_string(n - 2) +
+                              " argument(s)");
     }
     return Status::ok();
   };
@@ -182,7 +188,10 @@ Result<Action> parse_action(std::string_view text, std::uint32_t nodes) {
   if (verb == "crash" || verb == "restart" || verb == "pause" || verb == "resume") {
     SYNOD_RETURN_IF_ERROR(need(3));
     SYNOD_RETURN_IF_ERROR(node_arg());
-    a.kind = verb == "crash" ? K::kCrash : verb == "restart" ? K::kRestart : verb == "pause" ? K::kPause : K::kResume;
+    a.kind = verb == "crash"     ? K::kCrash
+             : verb == "restart" ? K::kRestart
+             : verb == "pause"   ? K::kPause
+                                 : K::kResume;
   } else if (verb == "heal") {
     SYNOD_RETURN_IF_ERROR(need(2));
     a.kind = K::kHeal;
@@ -192,7 +201,8 @@ Result<Action> parse_action(std::string_view text, std::uint32_t nodes) {
     a.kind = oneway ? K::kOneWay : K::kPartition;
     const auto parts = split(w[2], oneway ? '>' : '|');
     if (parts.size() < 2 || (oneway && parts.size() != 2)) {
-      return invalid_argument(oneway ? "oneway takes FROM>TO groups" : "partition takes G|G[|G...]");
+      return invalid_argument(oneway ? "oneway takes FROM>TO groups"
+                                     : "partition takes G|G[|G...]");
     }
     std::vector<NodeId> seen;
     for (auto p : parts) {
@@ -212,7 +222,8 @@ Result<Action> parse_action(std::string_view text, std::uint32_t nodes) {
     a.kind = verb == "clog" ? K::kClog : K::kStep;
     auto d = parse_dur(w[3], verb);
     if (!d) return d.status();
-    if (a.kind == K::kClog && d->count() <= 0) return invalid_argument("clog needs a positive duration");
+    if (a.kind == K::kClog && d->count() <= 0)
+      return invalid_argument("clog needs a positive duration");
     a.amount = *d;
   } else if (verb == "drift") {
     SYNOD_RETURN_IF_ERROR(need(4));
@@ -222,8 +233,9 @@ Result<Action> parse_action(std::string_view text, std::uint32_t nodes) {
     if (!ppm) return ppm.status();
     a.ppm = *ppm;
   } else {
-    return invalid_argument("unknown action '" + std::string(verb) +
-                            "' (crash, restart, pause, resume, partition, oneway, heal, clog, step, drift)");
+    return invalid_argument(
+        "unknown action '" + std::string(verb) +
+        "' (crash, restart, pause, resume, partition, oneway, heal, clog, step, drift)");
   }
   return a;
 }
@@ -281,8 +293,12 @@ std::string link_text(const LinkModel& m) {
   std::string s = "latency=";
   switch (m.latency.shape) {
     case Latency::Shape::kFixed: s += "fixed:" + exact(m.latency.lo); break;
-    case Latency::Shape::kUniform: s += "uniform:" + exact(m.latency.lo) + ".." + exact(m.latency.hi); break;
-    case Latency::Shape::kPareto: s += "pareto:" + exact(m.latency.lo) + ".." + exact(m.latency.hi); break;
+    case Latency::Shape::kUniform:
+      s += "uniform:" + exact(m.latency.lo) + ".." + exact(m.latency.hi);
+      break;
+    case Latency::Shape::kPareto:
+      s += "pareto:" + exact(m.latency.lo) + ".." + exact(m.latency.hi);
+      break;
   }
   s += ",loss=" + number(m.loss) + ",dup=" + number(m.duplicate) + ",reorder=" + number(m.reorder);
   if (m.corrupt != 0) s += ",corrupt=" + number(m.corrupt);
@@ -346,7 +362,8 @@ std::string to_string(const FaultPlan& plan) {
     s += "; link " + std::to_string(l.from) + ">" + std::to_string(l.to) + " " + link_text(l.model);
   }
   for (const auto& c : plan.clocks) {
-    s += "; clock " + std::to_string(c.node) + " offset=" + exact(c.offset) + ",drift=" + number(c.drift_ppm);
+    s += "; clock " + std::to_string(c.node) + " offset=" + exact(c.offset) +
+         ",drift=" + number(c.drift_ppm);
   }
   for (const auto& a : plan.actions) s += "; " + action_text(a);
   return s;

@@ -30,8 +30,8 @@ struct LinkModel {
   Latency latency;
   double loss = 0;
   double duplicate = 0;
-  double reorder = 0;             // chance of an extra delay of up to 4 x latency.hi
-  double corrupt = 0;             // chance that one random bit of the payload flips
+  double reorder = 0;               // chance of an extra delay of up to 4 x latency.hi
+  double corrupt = 0;               // chance that one random bit of the payload flips
   std::uint64_t bandwidth_Bps = 0;  // 0 = unlimited
 
   friend bool operator==(const LinkModel&, const LinkModel&) = default;
@@ -53,14 +53,23 @@ struct ClockSetup {
 
 struct Action {
   enum class Kind : std::uint8_t {
-    kCrash, kRestart, kPause, kResume, kPartition, kOneWay, kHeal, kClog, kStep, kDrift
+    kCrash,
+    kRestart,
+    kPause,
+    kResume,
+    kPartition,
+    kOneWay,
+    kHeal,
+    kClog,
+    kStep,
+    kDrift
   };
   Duration at{0};
   Kind kind = Kind::kHeal;
-  NodeId node = 0;                        // crash/restart/pause/resume/clog/step/drift
+  NodeId node = 0;                          // crash/restart/pause/resume/clog/step/drift
   std::vector<std::vector<NodeId>> groups;  // partition: >= 2 groups; oneway: from, to
-  Duration amount{0};                     // clog duration, clock step (signed)
-  double ppm = 0;                         // drift
+  Duration amount{0};                       // clog duration, clock step (signed)
+  double ppm = 0;                           // drift
 
   friend bool operator==(const Action&, const Action&) = default;
 };

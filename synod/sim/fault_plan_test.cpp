@@ -27,7 +27,8 @@ TEST(FaultPlan, ParsesEveryItemKind) {
 }
 
 TEST(FaultPlan, CanonicalTextRoundTrips) {
-  auto p = parse_fault_plan("latency=pareto:100us..200ms,loss=0.05; @1s partition 1|2,3; @2s heal", 3);
+  auto p =
+      parse_fault_plan("latency=pareto:100us..200ms,loss=0.05; @1s partition 1|2,3; @2s heal", 3);
   ASSERT_TRUE(p);
   auto again = parse_fault_plan(to_string(*p), 3);
   ASSERT_TRUE(again) << again.status().to_string();
@@ -40,7 +41,8 @@ TEST(FaultPlan, SwarmDrawsRoundTripExactly) {
     Rng rng(seed);
     const FaultPlan drawn = draw_swarm_plan(rng, 5, std::chrono::seconds(10));
     auto parsed = parse_fault_plan(to_string(drawn), 5);
-    ASSERT_TRUE(parsed) << "seed " << seed << ": " << parsed.status().to_string() << "\n" << to_string(drawn);
+    ASSERT_TRUE(parsed) << "seed " << seed << ": " << parsed.status().to_string() << "\n"
+                        << to_string(drawn);
     ASSERT_EQ(drawn, *parsed) << "seed " << seed << "\n" << to_string(drawn);
   }
 }
@@ -54,20 +56,20 @@ TEST(FaultPlan, SwarmSeedsDiffer) {
 
 TEST(FaultPlan, ErrorsNameTheItem) {
   const char* bad[] = {
-      "loss=2",                 // probability out of range
-      "loss=x",                 // not a number
-      "jitter=1ms",             // unknown key
-      "latency=gauss:1ms",      // unknown shape
+      "loss=2",             // probability out of range
+      "loss=x",             // not a number
+      "jitter=1ms",         // unknown key
+      "latency=gauss:1ms",  // unknown shape
       "latency=uniform:5ms..1ms",
-      "@1s crash 9",            // node out of range
-      "@1s crash",              // missing argument
-      "@1s explode 1",          // unknown action
-      "@1s partition 1,2",      // one group only
-      "@1s partition 1|1",      // node in two groups
-      "@soon crash 1",          // bad time
-      "@1s clog 1 -5ms",        // non-positive clog
-      "link 1-2 loss=0.1",      // bad link syntax
-      "clock 1 skew=3",         // unknown clock key
+      "@1s crash 9",        // node out of range
+      "@1s crash",          // missing argument
+      "@1s explode 1",      // unknown action
+      "@1s partition 1,2",  // one group only
+      "@1s partition 1|1",  // node in two groups
+      "@soon crash 1",      // bad time
+      "@1s clog 1 -5ms",    // non-positive clog
+      "link 1-2 loss=0.1",  // bad link syntax
+      "clock 1 skew=3",     // unknown clock key
   };
   for (const char* spec : bad) {
     auto p = parse_fault_plan(spec, 3);

@@ -3,14 +3,16 @@
 namespace synod::sim {
 
 Status SimStorage::put(std::string_view key, ByteView value) {
-  if (!valid_storage_key(key)) return invalid_argument("bad storage key '" + std::string(key) + "'");
+  if (!valid_storage_key(key))
+    return invalid_argument("bad storage key '" + std::string(key) + "'");
   if (value.size() > kMaxValueBytes) return resource_exhausted("storage value too large");
   staged_.insert_or_assign(std::string(key), Bytes(value.begin(), value.end()));
   return Status::ok();
 }
 
 Status SimStorage::erase(std::string_view key) {
-  if (!valid_storage_key(key)) return invalid_argument("bad storage key '" + std::string(key) + "'");
+  if (!valid_storage_key(key))
+    return invalid_argument("bad storage key '" + std::string(key) + "'");
   staged_.insert_or_assign(std::string(key), std::nullopt);
   return Status::ok();
 }

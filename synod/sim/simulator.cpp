@@ -122,7 +122,9 @@ Simulator::Simulator(SimOptions options, ProtocolFactory factory, CheckerList ch
 
 Simulator::~Simulator() = default;
 
-bool Simulator::is_up(NodeId id) const { return id >= 1 && id <= nodes_.size() && nodes_[id - 1]->up; }
+bool Simulator::is_up(NodeId id) const {
+  return id >= 1 && id <= nodes_.size() && nodes_[id - 1]->up;
+}
 
 Node* Simulator::node(NodeId id) {
   if (id < 1 || id > nodes_.size()) return nullptr;
@@ -168,7 +170,8 @@ void Simulator::run_until(std::int64_t t_ns) {
     queue_.pop();
     now_ns_ = item.time;
     if (++result_.events > options_.max_events) {
-      result_.violation = Violation{"simulator", "event limit exceeded (runaway protocol?)", event_seq_, now_ns_};
+      result_.violation =
+          Violation{"simulator", "event limit exceeded (runaway protocol?)", event_seq_, now_ns_};
       break;
     }
     process(item.slot);
@@ -226,7 +229,8 @@ void Simulator::deliver(Pending& p) {
   SimNode& n = *nodes_[p.node - 1];
   if (!n.up) {
     ++result_.messages_dropped;
-    emit(EventKind::kDrop, p.from, p.node, p.protocol, p.payload.size(), "receiver down", {}, p.msg_id);
+    emit(EventKind::kDrop, p.from, p.node, p.protocol, p.payload.size(), "receiver down", {},
+         p.msg_id);
     return;
   }
   if (blocked(p.from, p.node)) {
@@ -291,7 +295,8 @@ const LinkModel& Simulator::link(NodeId from, NodeId to) const {
   return options_.plan.network;
 }
 
-std::int64_t Simulator::sample_delay(const LinkModel& m, NodeId from, NodeId to, std::size_t bytes) {
+std::int64_t Simulator::sample_delay(const LinkModel& m, NodeId from, NodeId to,
+                                     std::size_t bytes) {
   const std::int64_t lo = m.latency.lo.count();
   const std::int64_t hi = m.latency.hi.count();
   std::int64_t d = lo;
@@ -306,11 +311,13 @@ std::int64_t Simulator::sample_delay(const LinkModel& m, NodeId from, NodeId to,
       break;
     }
   }
-  if (m.reorder > 0 && net_rng_.chance(m.reorder)) d += net_rng_.between(0, 4 * std::max<std::int64_t>(hi, 1));
+  if (m.reorder > 0 && net_rng_.chance(m.reorder))
+    d += net_rng_.between(0, 4 * std::max<std::int64_t>(hi, 1));
   std::int64_t at = now_ns_ + d;
   if (m.bandwidth_Bps != 0 && !link_busy_until_.empty()) {
     auto& busy = link_busy_until_[(from - 1) * options_.nodes + (to - 1)];
-    const auto tx = static_cast<std::int64_t>(static_cast<double>(bytes) * 1e9 / static_cast<double>(m.bandwidth_Bps));
+    const auto tx = static_cast<std::int64_t>(static_cast<double>(bytes) * 1e9 /
+                                              static_cast<double>(m.bandwidth_Bps));
     busy = std::max(busy, now_ns_) + tx;
     at = busy + d;
   }
@@ -330,7 +337,8 @@ TimerId Simulator::set_timer(SimNode& n, Duration after, ProtocolId protocol, st
 }
 
 void Simulator::observe(NodeId node, ProtocolId protocol, std::string_view kind, ObsFields fields) {
-  emit(EventKind::kObserve, node, 0, protocol, 0, kind, std::span<const ObsField>(fields.begin(), fields.size()));
+  emit(EventKind::kObserve, node, 0, protocol, 0, kind,
+       std::span<const ObsField>(fields.begin(), fields.size()));
 }
 
 void Simulator::log(NodeId node, ProtocolId protocol, std::string_view text) {
@@ -346,8 +354,9 @@ void Simulator::log(NodeId node, ProtocolId protocol, std::string_view text) {
   trace_->write(e);
 }
 
-void Simulator::emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protocol, std::size_t bytes,
-                     std::string_view what, std::span<const ObsField> fields, std::uint64_t msg_id) {
+void Simulator::emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protocol,
+                     std::size_t bytes, std::string_view what, std::span<const ObsField> fields,
+                     std::uint64_t msg_id) {
   ++event_seq_;
   causal::Stamper* stamper = nullptr;
   if (stamping_ && node != 0) {
@@ -365,7 +374,8 @@ void Simulator::emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protoc
   // changes the trace hash with overwhelming probability.
   std::uint64_t word = static_cast<std::uint64_t>(now_ns_) * 0x9E3779B97F4A7C15ULL;
   word ^= ((static_cast<std::uint64_t>(kind) << 56U) ^ (static_cast<std::uint64_t>(node) << 32U) ^
-           (static_cast<std::uint64_t>(peer) << 16U) ^ protocol) * 0xC2B2AE3D27D4EB4FULL;
+           (static_cast<std::uint64_t>(peer) << 16U) ^ protocol) *
+          0xC2B2AE3D27D4EB4FULL;
   word += bytes;
   for (const auto& f : fields) word = word * 0x100000001B3ULL + static_cast<std::uint64_t>(f.value);
   if (!what.empty()) word ^= XXH3_64bits(what.data(), what.size());

@@ -47,8 +47,8 @@ struct Violation {
 };
 
 struct SimResult {
-  std::uint64_t events = 0;   // events processed (deliveries, timers, faults)
-  std::int64_t sim_ns = 0;    // virtual time reached
+  std::uint64_t events = 0;  // events processed (deliveries, timers, faults)
+  std::int64_t sim_ns = 0;   // virtual time reached
   std::uint64_t trace_hash = 0;
   std::uint64_t messages_sent = 0;
   std::uint64_t messages_dropped = 0;
@@ -82,7 +82,9 @@ class Simulator {
     std::int64_t time;
     std::uint64_t seq;
     std::uint32_t slot;
-    bool operator>(const QueueItem& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+    bool operator>(const QueueItem& o) const {
+      return time != o.time ? time > o.time : seq > o.seq;
+    }
   };
   friend class SimNode;
 
@@ -109,8 +111,12 @@ class Simulator {
   void heal_all();
   const LinkModel& link(NodeId from, NodeId to) const;
   std::int64_t sample_delay(const LinkModel& m, NodeId from, NodeId to, std::size_t bytes);
-  bool blocked(NodeId from, NodeId to) const { return blocked_[(from - 1) * options_.nodes + (to - 1)] != 0; }
-  void set_blocked(NodeId from, NodeId to, bool b) { blocked_[(from - 1) * options_.nodes + (to - 1)] = b ? 1 : 0; }
+  bool blocked(NodeId from, NodeId to) const {
+    return blocked_[(from - 1) * options_.nodes + (to - 1)] != 0;
+  }
+  void set_blocked(NodeId from, NodeId to, bool b) {
+    blocked_[(from - 1) * options_.nodes + (to - 1)] = b ? 1 : 0;
+  }
 
   // Every event goes through emit(): trace hash, trace file, checkers.
   void emit(EventKind kind, NodeId node, NodeId peer, ProtocolId protocol, std::size_t bytes,
@@ -130,7 +136,7 @@ class Simulator {
   std::int64_t now_ns_ = 0;
   TimerId next_timer_ = 1;
   std::unordered_set<TimerId> live_timers_;  // looked up only, never iterated
-  std::vector<std::uint8_t> blocked_;      // [from][to] partition matrix
+  std::vector<std::uint8_t> blocked_;        // [from][to] partition matrix
   std::vector<std::int64_t> clogged_until_;
   std::vector<std::int64_t> link_busy_until_;  // bandwidth model, [from][to], only when enabled
   Rng net_rng_;

@@ -26,7 +26,8 @@ struct Record {
 class Probe final : public Protocol {
  public:
   using Fn = std::function<void(Probe&, Context&)>;
-  Probe(std::vector<Record>* log, Fn start, Fn recover = {}) : log_(log), start_(std::move(start)), recover_(std::move(recover)) {}
+  Probe(std::vector<Record>* log, Fn start, Fn recover = {})
+      : log_(log), start_(std::move(start)), recover_(std::move(recover)) {}
   ProtocolId id() const override { return 5; }
   std::string_view name() const override { return "probe"; }
   void on_start(Context& ctx) override {
@@ -62,8 +63,13 @@ struct Harness {
     return [this](NodeId id) {
       std::vector<std::unique_ptr<Protocol>> v;
       v.push_back(std::make_unique<Probe>(
-          &log, [this, id](Probe& p, Context& c) { if (start) start(id, p, c); },
-          [this, id](Probe& p, Context& c) { if (recover) recover(id, p, c); }));
+          &log,
+          [this, id](Probe& p, Context& c) {
+            if (start) start(id, p, c);
+          },
+          [this, id](Probe& p, Context& c) {
+            if (recover) recover(id, p, c);
+          }));
       return v;
     };
   }
@@ -110,7 +116,8 @@ TEST(Simulator, FixedLatencyDeliversAtSendTimePlusLatency) {
 TEST(Simulator, LossDropsAndDuplicationDuplicates) {
   Harness h;
   h.start = [](NodeId id, Probe&, Context& c) {
-    if (id == 1) for (int i = 0; i < 50; ++i) c.send(2, text("m"));
+    if (id == 1)
+      for (int i = 0; i < 50; ++i) c.send(2, text("m"));
   };
   Simulator lossy(options("loss=1"), h.factory());
   auto r = lossy.run();
@@ -301,7 +308,8 @@ class FailOnSecondDelivery final : public Checker {
 TEST(Simulator, CheckerViolationStopsTheRunAtThatEvent) {
   Harness h;
   h.start = [](NodeId id, Probe&, Context& c) {
-    if (id == 1) for (int i = 0; i < 10; ++i) c.send(2, text("m"));
+    if (id == 1)
+      for (int i = 0; i < 10; ++i) c.send(2, text("m"));
   };
   CheckerList checkers;
   checkers.push_back(std::make_unique<FailOnSecondDelivery>());
@@ -328,12 +336,13 @@ TEST(Simulator, SameSeedSameTraceHashDifferentSeedDifferent) {
         c.set_timer(milliseconds(10 + static_cast<std::int64_t>(c.rng().below(10))), 1);
       }
     };
-    Simulator sim(options("latency=uniform:1ms..9ms,loss=0.1,dup=0.05; @1s crash 2; @2s restart 2", 4, seed),
-                  [](NodeId) {
-                    std::vector<std::unique_ptr<Protocol>> v;
-                    v.push_back(std::make_unique<Gossip>());
-                    return v;
-                  });
+    Simulator sim(
+        options("latency=uniform:1ms..9ms,loss=0.1,dup=0.05; @1s crash 2; @2s restart 2", 4, seed),
+        [](NodeId) {
+          std::vector<std::unique_ptr<Protocol>> v;
+          v.push_back(std::make_unique<Gossip>());
+          return v;
+        });
     return sim.run();
   };
   const auto a = run(11);

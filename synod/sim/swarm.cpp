@@ -52,17 +52,23 @@ void draw_network(Rng& rng, FaultPlan& plan) {
   if (rng.chance(0.6)) plan.network.loss = thousandths(rng, 200);
   if (rng.chance(0.3)) plan.network.duplicate = thousandths(rng, 50);
   if (rng.chance(0.3)) plan.network.reorder = thousandths(rng, 200);
-  if (rng.chance(0.1)) plan.network.bandwidth_Bps = static_cast<std::uint64_t>(rng.between(100, 10000)) * 1000;
+  if (rng.chance(0.1))
+    plan.network.bandwidth_Bps = static_cast<std::uint64_t>(rng.between(100, 10000)) * 1000;
 }
 
 void draw_clocks(Rng& rng, std::uint32_t nodes, Duration duration, FaultPlan& plan) {
   if (!rng.chance(0.7)) return;
   for (NodeId n = 1; n <= nodes; ++n) {
-    plan.clocks.push_back({n, ms(rng.between(-500, 500)), static_cast<double>(rng.between(-200, 200))});
+    plan.clocks.push_back(
+        {n, ms(rng.between(-500, 500)), static_cast<double>(rng.between(-200, 200))});
   }
   if (rng.chance(0.3)) {
-    plan.actions.push_back({when(rng, duration), Action::Kind::kStep,
-                            static_cast<NodeId>(rng.between(1, nodes)), {}, ms(rng.between(-1000, 1000)), 0});
+    plan.actions.push_back({when(rng, duration),
+                            Action::Kind::kStep,
+                            static_cast<NodeId>(rng.between(1, nodes)),
+                            {},
+                            ms(rng.between(-1000, 1000)),
+                            0});
   }
 }
 
@@ -72,7 +78,8 @@ void draw_node_faults(Rng& rng, std::uint32_t nodes, Duration duration, FaultPla
     const NodeId n = static_cast<NodeId>(rng.between(1, nodes));
     const Duration t = when(rng, duration);
     plan.actions.push_back({t, Action::Kind::kCrash, n, {}, {}, 0});
-    if (rng.chance(0.7)) plan.actions.push_back({t + ms(rng.between(50, 3000)), Action::Kind::kRestart, n, {}, {}, 0});
+    if (rng.chance(0.7))
+      plan.actions.push_back({t + ms(rng.between(50, 3000)), Action::Kind::kRestart, n, {}, {}, 0});
   }
   const auto pauses = rng.below(3);
   for (std::uint64_t i = 0; i < pauses; ++i) {
@@ -82,8 +89,12 @@ void draw_node_faults(Rng& rng, std::uint32_t nodes, Duration duration, FaultPla
     plan.actions.push_back({t + ms(rng.between(50, 2000)), Action::Kind::kResume, n, {}, {}, 0});
   }
   if (rng.chance(0.3)) {
-    plan.actions.push_back({when(rng, duration), Action::Kind::kClog,
-                            static_cast<NodeId>(rng.between(1, nodes)), {}, ms(rng.between(100, 2000)), 0});
+    plan.actions.push_back({when(rng, duration),
+                            Action::Kind::kClog,
+                            static_cast<NodeId>(rng.between(1, nodes)),
+                            {},
+                            ms(rng.between(100, 2000)),
+                            0});
   }
 }
 

@@ -42,7 +42,8 @@ SweepResult run_sweep(const SweepOptions& options, const ProtocolFactory& protoc
     if (progress) progress(i + 1, options.seeds);
     if (r.violation && options.stop_at_first_violation) break;
   }
-  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  out.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (out.seeds > 0) {
     Simulator again(seed_options(options, options.first_seed), protocols, checkers());
     out.replay_matches = again.run().trace_hash == out.first_trace_hash;

@@ -36,7 +36,9 @@ struct SweepResult {
   double wall_seconds = 0;
   std::uint64_t first_trace_hash = 0;
   bool replay_matches = true;  // the first seed, run twice, gave the same trace hash
-  double events_per_sec() const { return wall_seconds > 0 ? static_cast<double>(events) / wall_seconds : 0; }
+  double events_per_sec() const {
+    return wall_seconds > 0 ? static_cast<double>(events) / wall_seconds : 0;
+  }
 };
 
 // The plan a given seed runs: the scripted one, or the seed's own swarm draw.

@@ -32,7 +32,8 @@ std::string describe_event(const Event& e, const ProtocolNames& names) {
       if (e.msg_id != 0) s += fmt::format(" [m={}]", e.msg_id);
       break;
     case EventKind::kDeliver:
-      s = with_protocol("deliver", e, names) + fmt::format(" {}B from {}", e.bytes, node_name(e.peer));
+      s = with_protocol("deliver", e, names) +
+          fmt::format(" {}B from {}", e.bytes, node_name(e.peer));
       if (e.msg_id != 0) s += fmt::format(" [m={}]", e.msg_id);
       if (e.lamport != 0) s += fmt::format(" (lamport {})", e.lamport);
       break;
@@ -42,9 +43,7 @@ std::string describe_event(const Event& e, const ProtocolNames& names) {
       if (!e.what.empty()) s += fmt::format(" ({})", e.what);
       if (e.msg_id != 0) s += fmt::format(" [m={}]", e.msg_id);
       break;
-    case EventKind::kTimer:
-      s = with_protocol("timer", e, names);
-      break;
+    case EventKind::kTimer: s = with_protocol("timer", e, names); break;
     case EventKind::kObserve:
       s = "observe " + std::string(e.what);
       append_fields(s, e);
@@ -53,9 +52,7 @@ std::string describe_event(const Event& e, const ProtocolNames& names) {
       s = "fault " + std::string(e.what);
       if (e.node != kNoNode) s += " on " + node_name(e.node);
       break;
-    case EventKind::kHeal:
-      s = e.what.empty() ? std::string("heal") : std::string(e.what);
-      break;
+    case EventKind::kHeal: s = e.what.empty() ? std::string("heal") : std::string(e.what); break;
     default:  // start, recover, crash, pause, resume
       s = std::string(event_kind_name(e.kind));
       break;

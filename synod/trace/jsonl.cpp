@@ -184,7 +184,8 @@ Result<std::vector<OwnedEvent>> read_trace(const std::string& path) {
       if (auto vc = j.find("vc"); vc != j.end() && vc->is_object()) {
         for (auto it = vc->begin(); it != vc->end(); ++it) {
           const unsigned long node = std::stoul(it.key());
-          if (node == 0 || node > 0xFFFFFFFFUL) return invalid_argument(where() + "bad vector clock node '" + it.key() + "'");
+          if (node == 0 || node > 0xFFFFFFFFUL)
+            return invalid_argument(where() + "bad vector clock node '" + it.key() + "'");
           oe.vclock.push_back({static_cast<NodeId>(node), it.value().get<std::uint64_t>()});
         }
         std::sort(oe.vclock.begin(), oe.vclock.end(),

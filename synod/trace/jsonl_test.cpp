@@ -25,7 +25,9 @@ TEST(Jsonl, FormatsEventWithFieldsAndEscapes) {
   e.fields = fields;
   std::string out;
   format_event_json(e, out);
-  EXPECT_EQ(out, R"({"seq":7,"t":1500,"k":"observe","n":2,"p":0,"proto":1,"b":0,"w":"sus\"pect","f":{"peer":3,"inc":-1}})");
+  EXPECT_EQ(
+      out,
+      R"({"seq":7,"t":1500,"k":"observe","n":2,"p":0,"proto":1,"b":0,"w":"sus\"pect","f":{"peer":3,"inc":-1}})");
 }
 
 TEST(Jsonl, WriteReadMergeRoundTrip) {
@@ -60,19 +62,23 @@ TEST(Jsonl, MalformedLineNamesFileAndLine) {
   const std::string p = temp_path("bad.jsonl");
   {
     std::ofstream out(p);
-    out << R"({"t":1,"k":"send"})" << "\n" << "{not json\n";
+    out << R"({"t":1,"k":"send"})"
+        << "\n"
+        << "{not json\n";
   }
   auto t = read_trace(p);
   ASSERT_FALSE(t);
   EXPECT_NE(t.status().message().find(":2:"), std::string::npos) << t.status().message();
   {
     std::ofstream out(p);
-    out << R"({"t":1,"k":"teleport"})" << "\n";
+    out << R"({"t":1,"k":"teleport"})"
+        << "\n";
   }
   EXPECT_FALSE(read_trace(p));
   {
     std::ofstream out(p);
-    out << R"({"t":"soon","k":"send"})" << "\n";
+    out << R"({"t":"soon","k":"send"})"
+        << "\n";
   }
   EXPECT_FALSE(read_trace(p));
   std::remove(p.c_str());

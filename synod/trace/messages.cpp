@@ -35,7 +35,8 @@ MessageLinks link_messages(std::span<const Event* const> events) {
   // nodes' wall clocks disagree.
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = *events[i];
-    if (e.kind == EventKind::kSend && e.msg_id != 0) by_id[{e.node, e.msg_id}] = static_cast<std::int64_t>(i);
+    if (e.kind == EventKind::kSend && e.msg_id != 0)
+      by_id[{e.node, e.msg_id}] = static_cast<std::int64_t>(i);
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = *events[i];
@@ -66,8 +67,7 @@ MessageLinks link_messages(std::span<const Event* const> events) {
         }
         break;
       }
-      default:
-        break;
+      default: break;
     }
   }
   return links;

@@ -13,7 +13,7 @@ namespace synod::trace {
 
 struct MessageLinks {
   static constexpr std::int64_t kNone = -1;
-  std::vector<std::int64_t> send_of;        // per event: index of the send a deliver/drop belongs to
+  std::vector<std::int64_t> send_of;  // per event: index of the send a deliver/drop belongs to
   std::vector<std::int64_t> first_drop_of;  // per send: index of its first drop, if any
   std::vector<std::uint32_t> deliveries;    // per send: how many times it was delivered
 };

@@ -16,7 +16,7 @@
 namespace synod::trace {
 
 struct TraceWindow {
-  std::optional<Duration> from;        // relative to the trace's origin (see Selection::origin_ns)
+  std::optional<Duration> from;  // relative to the trace's origin (see Selection::origin_ns)
   std::optional<Duration> to;
   std::vector<NodeId> nodes;           // empty: every node
   std::optional<ProtocolId> protocol;  // lifecycle events (start, crash, ...) are always kept
@@ -30,9 +30,9 @@ struct Selection {
   std::int64_t origin_ns = 0;
   std::int64_t from_ns = 0;  // absolute bounds of what is shown
   std::int64_t to_ns = 0;
-  std::size_t node_events = 0;   // selected events that belong to a node
-  bool truncated = false;        // max_node_events cut the window short
-  std::size_t cut_events = 0;    // node events inside the window left out by the cap
+  std::size_t node_events = 0;  // selected events that belong to a node
+  bool truncated = false;       // max_node_events cut the window short
+  std::size_t cut_events = 0;   // node events inside the window left out by the cap
 };
 
 // Events of `trace` inside the window, in order. `trace` must outlive the selection.

@@ -19,8 +19,12 @@ using Clock = std::vector<std::uint64_t>;  // dense: one entry per host
 class Emitter {
  public:
   Emitter(const Selection& sel, const ProtocolNames& names, std::string& out)
-      : sel_(sel), names_(names), out_(out), procs_(assign_processes(sel.events)),
-        links_(link_messages(sel.events)), clocks_(procs_.processes.size(), Clock(procs_.processes.size(), 0)),
+      : sel_(sel),
+        names_(names),
+        out_(out),
+        procs_(assign_processes(sel.events)),
+        links_(link_messages(sel.events)),
+        clocks_(procs_.processes.size(), Clock(procs_.processes.size(), 0)),
         pending_(procs_.processes.size()) {}
 
   ShivizStats run() {
@@ -131,7 +135,8 @@ class Emitter {
   std::vector<Clock> clocks_;
   std::vector<std::deque<std::size_t>> pending_;
   std::unordered_map<std::size_t, Clock> send_clocks_;  // clock of each written send
-  std::unordered_map<std::size_t, std::vector<std::size_t>> waiters_;  // send -> hosts waiting for it
+  std::unordered_map<std::size_t, std::vector<std::size_t>>
+      waiters_;  // send -> hosts waiting for it
   ShivizStats stats_;
 };
 

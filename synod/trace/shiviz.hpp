@@ -22,7 +22,7 @@ namespace synod::trace {
 inline constexpr const char* kShivizRegex = R"((?<host>\S*) (?<clock>{.*})\n(?<event>.*))";
 
 struct ShivizStats {
-  std::size_t events = 0;              // events written
+  std::size_t events = 0;  // events written
   std::size_t hosts = 0;
   std::size_t network_events = 0;      // faults, heals and drops: not process events, left out
   std::size_t unmatched_delivers = 0;  // send outside the window: written as local events

@@ -32,7 +32,8 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-std::string export_log(const std::vector<OwnedEvent>& trace, const TraceWindow& w = {}, ShivizStats* stats = nullptr) {
+std::string export_log(const std::vector<OwnedEvent>& trace, const TraceWindow& w = {},
+                       ShivizStats* stats = nullptr) {
   std::string out;
   const ShivizStats st = write_shiviz(select_events(trace, w), kNames, out);
   if (stats != nullptr) *stats = st;
@@ -54,7 +55,8 @@ std::vector<LogEvent> parse_like_shiviz(const std::string& log) {
   std::string line;
   EXPECT_TRUE(std::getline(in, line));
   EXPECT_EQ(line, R"((?<host>\S*) (?<clock>{.*})\n(?<event>.*))");
-  for (const char* group : {"(?<host>", "(?<clock>", "(?<event>"}) EXPECT_NE(line.find(group), std::string::npos);
+  for (const char* group : {"(?<host>", "(?<clock>", "(?<event>"})
+    EXPECT_NE(line.find(group), std::string::npos);
   EXPECT_TRUE(std::getline(in, line));
   EXPECT_EQ(line, "") << "second line: the multiple-executions delimiter (none)";
   const std::regex host_line(R"(^(\S*) (\{.*\})$)");
@@ -113,11 +115,14 @@ std::size_t expect_delivers_dominate_sends(const std::vector<LogEvent>& events) 
     std::smatch m;
     const std::string node = e.host.substr(1, e.host.find('.') - 1);
     if (std::regex_search(e.text, m, send_re)) sends[{node, m[2].str()}] = &e;
-    if (!std::regex_search(e.text, m, deliver_re) || e.text.find("send not in this log") != std::string::npos) continue;
+    if (!std::regex_search(e.text, m, deliver_re) ||
+        e.text.find("send not in this log") != std::string::npos)
+      continue;
     auto it = sends.find({m[1].str(), m[2].str()});
     if (it == sends.end()) continue;  // send written later: checked below by the two-pass loop
     for (const auto& [host, value] : it->second->clock) {
-      EXPECT_GE(e.clock.count(host) ? e.clock.at(host) : 0, value) << e.text << " vs " << it->second->text;
+      EXPECT_GE(e.clock.count(host) ? e.clock.at(host) : 0, value)
+          << e.text << " vs " << it->second->text;
     }
     ++checked;
   }
@@ -178,13 +183,16 @@ TEST(Shiviz, SkewedWallClocksStillGiveCausalClocks) {
   expect_valid_clocks(events);
   EXPECT_EQ(expect_delivers_dominate_sends(events), 2U);
   EXPECT_EQ(st.unmatched_delivers, 0U);
-  EXPECT_NE(log.find("n2 {\"n2\":2,\"n1\":2}\ndeliver heartbeat 4B from n1 [m=1]"), std::string::npos) << log;
+  EXPECT_NE(log.find("n2 {\"n2\":2,\"n1\":2}\ndeliver heartbeat 4B from n1 [m=1]"),
+            std::string::npos)
+      << log;
   EXPECT_NE(log.find("n1 {\"n1\":3,\"n2\":3}\ndeliver"), std::string::npos) << log;
 }
 
 TEST(Shiviz, UnstampedTraceMatchesMessagesInFifoOrder) {
   std::vector<OwnedEvent> trace(4);
-  const EventKind kinds[] = {EventKind::kSend, EventKind::kSend, EventKind::kDeliver, EventKind::kDeliver};
+  const EventKind kinds[] = {EventKind::kSend, EventKind::kSend, EventKind::kDeliver,
+                             EventKind::kDeliver};
   for (std::size_t i = 0; i < trace.size(); ++i) {
     Event& e = trace[i].event;
     e.seq = i + 1;

@@ -57,7 +57,10 @@ class LabelSlots {
 class Diagram {
  public:
   Diagram(const Selection& sel, const SpacetimeOptions& opts)
-      : sel_(sel), opts_(opts), procs_(assign_processes(sel.events)), links_(link_messages(sel.events)),
+      : sel_(sel),
+        opts_(opts),
+        procs_(assign_processes(sel.events)),
+        links_(link_messages(sel.events)),
         scale_(opts.spacing, sel.events, sel.from_ns, sel.to_ns, kLeft, plot_width(sel, opts)) {
     for (const Event* e : sel_.events) {
       if (e->node != kNoNode && e->kind != EventKind::kHeal) row_of_.emplace(e->node, 0);
@@ -66,7 +69,8 @@ class Diagram {
     for (auto& [node, row] : row_of_) row = r++;
     row_h_ = row_of_.size() <= 6 ? 84 : row_of_.size() <= 12 ? 64 : 40;
     first_row_y_ = kAxisY + 46;
-    rows_bottom_ = first_row_y_ + row_h_ * static_cast<double>(std::max<std::size_t>(row_of_.size(), 1) - 1);
+    rows_bottom_ =
+        first_row_y_ + row_h_ * static_cast<double>(std::max<std::size_t>(row_of_.size(), 1) - 1);
     count_observations();
   }
 
@@ -76,12 +80,14 @@ class Diagram {
     const double legend_h = opts_.standalone ? legend(legend_svg, rows_bottom_ + 62, width) : 0;
     const double height = rows_bottom_ + (opts_.standalone ? 62 + legend_h : 48);
     out += fmt::format(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} "
+        "{}\" "
         "font-family=\"{}\" font-size=\"11\">\n",
         num(width), num(height), num(width), num(height), kFont);
     out += "<title>" + xml_escape(opts_.title) + "</title>\n";
     defs(out);
-    out += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", num(width), num(height));
+    out += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n",
+                       num(width), num(height));
     header(out);
     grid(out);
     network_faults(out);
@@ -103,16 +109,21 @@ class Diagram {
     return std::clamp(static_cast<double>(sel.node_events) * per_event, 900.0, 4000.0);
   }
 
-  double row_y(NodeId node) const { return first_row_y_ + row_h_ * static_cast<double>(row_of_.at(node)); }
+  double row_y(NodeId node) const {
+    return first_row_y_ + row_h_ * static_cast<double>(row_of_.at(node));
+  }
   bool has_row(NodeId node) const { return row_of_.count(node) != 0; }
   std::string node_colour(NodeId node) const { return colour_of(row_of_.at(node)); }
-  std::string rel(std::int64_t t_ns) const { return format_duration(Duration(t_ns - sel_.origin_ns)); }
+  std::string rel(std::int64_t t_ns) const {
+    return format_duration(Duration(t_ns - sel_.origin_ns));
+  }
 
   // "t=1.2s n3 life 2: observe suspect peer=2 · lamport 12 · vc {1:4, 3:9}"
   std::string details(std::size_t i) const {
     const Event& e = *sel_.events[i];
     std::string who = e.node == kNoNode ? std::string("network") : "n" + std::to_string(e.node);
-    if (procs_.of_event[i] >= 0) who = procs_.processes[static_cast<std::size_t>(procs_.of_event[i])].name;
+    if (procs_.of_event[i] >= 0)
+      who = procs_.processes[static_cast<std::size_t>(procs_.of_event[i])].name;
     std::string s = "t=" + rel(e.time_ns) + " " + who + ": " + describe_event(e, opts_.names);
     if (e.lamport != 0) s += "\nlamport " + std::to_string(e.lamport) + " · vc " + format_vclock(e);
     return s;
@@ -142,11 +153,14 @@ class Diagram {
       if (r >= std::size(kPalette)) break;
       out += fmt::format(
           "<marker id=\"ah{}\" viewBox=\"0 0 10 10\" refX=\"9.5\" refY=\"5\" markerWidth=\"7\" "
-          "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{}\"/></marker>\n",
+          "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
+          "fill=\"{}\"/></marker>\n",
           r, colour_of(r));
     }
-    out += "<marker id=\"ahgrey\" viewBox=\"0 0 10 10\" refX=\"9.5\" refY=\"5\" markerWidth=\"7\" "
-           "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#9a9a9a\"/></marker>\n";
+    out +=
+        "<marker id=\"ahgrey\" viewBox=\"0 0 10 10\" refX=\"9.5\" refY=\"5\" markerWidth=\"7\" "
+        "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
+        "fill=\"#9a9a9a\"/></marker>\n";
     out += "</defs>\n";
   }
   std::string arrow_marker(NodeId sender) const {
@@ -155,21 +169,25 @@ class Diagram {
 
   void header(std::string& out) const {
     if (opts_.standalone) {
-      out += fmt::format("<text x=\"{}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{}</text>\n",
-                         num(kLeft - 60), xml_escape(opts_.title));
+      out += fmt::format(
+          "<text x=\"{}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{}</text>\n",
+          num(kLeft - 60), xml_escape(opts_.title));
     }
     std::size_t messages = 0;
     for (const Event* e : sel_.events) messages += e->kind == EventKind::kSend ? 1 : 0;
     const std::string sub = fmt::format(
-        "window {} – {} · {} node{} · {} events · {} messages sent · spacing: {}", rel(sel_.from_ns),
-        rel(sel_.to_ns), row_of_.size(), row_of_.size() == 1 ? "" : "s", sel_.node_events, messages,
-        opts_.spacing == Spacing::kTime ? "true time" : "event order");
+        "window {} – {} · {} node{} · {} events · {} messages sent · spacing: {}",
+        rel(sel_.from_ns), rel(sel_.to_ns), row_of_.size(), row_of_.size() == 1 ? "" : "s",
+        sel_.node_events, messages, opts_.spacing == Spacing::kTime ? "true time" : "event order");
     const double y = opts_.standalone ? 40 : 24;  // the HTML page shows the title above the plot
-    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{}</text>\n", num(kLeft - 60), num(y), xml_escape(sub));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{}</text>\n", num(kLeft - 60), num(y),
+                       xml_escape(sub));
     if (sel_.truncated) {
       out += fmt::format(
-          "<text class=\"truncated\" x=\"{}\" y=\"{}\" fill=\"{}\">Truncated: showing the first {} node "
-          "events; {} more in the window (narrow it with --from/--to, --nodes or raise --max-events)</text>\n",
+          "<text class=\"truncated\" x=\"{}\" y=\"{}\" fill=\"{}\">Truncated: showing the first {} "
+          "node "
+          "events; {} more in the window (narrow it with --from/--to, --nodes or raise "
+          "--max-events)</text>\n",
           num(kLeft - 60), num(y + 16), kLossRed, sel_.node_events, sel_.cut_events);
     }
   }
@@ -179,14 +197,15 @@ class Diagram {
     std::string labels;
     for (std::int64_t t : scale_.ticks(90, sel_.origin_ns)) {
       const double x = scale_.x_of_time(t);
-      out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n", num(x), num(kAxisY),
-                         num(rows_bottom_ + 24));
-      labels += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#777\">{}</text>\n", num(x),
-                            num(kAxisY - 5), rel(t));
+      out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n", num(x),
+                         num(kAxisY), num(rows_bottom_ + 24));
+      labels +=
+          fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#777\">{}</text>\n",
+                      num(x), num(kAxisY - 5), rel(t));
     }
     out += "</g>\n" + labels;
-    out += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#bbb\"/>\n", num(scale_.left()),
-                       num(scale_.right()), num(kAxisY));
+    out += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#bbb\"/>\n",
+                       num(scale_.left()), num(scale_.right()), num(kAxisY));
   }
 
   // Partitions become shaded bands until healed; a full heal is a dashed green line; faults on
@@ -199,43 +218,53 @@ class Diagram {
     auto close = [&](double x2, std::int64_t t2, const std::string& why) {
       const double x1 = open->first;
       out += fmt::format(
-          "<g class=\"band ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
+          "<g class=\"band ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" "
+          "height=\"{}\" "
           "fill=\"#f6d5d1\" fill-opacity=\"0.55\"/><text x=\"{}\" y=\"{}\" fill=\"#b03a2e\" "
           "font-weight=\"bold\">{}</text></g>\n",
-          xml_escape(what + " from " + rel(open->second) + " to " + rel(t2) + why), num(x1), num(top),
-          num(std::max(x2 - x1, 2.0)), num(bottom - top), num(x1 + 4), num(top + 13), xml_escape(what));
+          xml_escape(what + " from " + rel(open->second) + " to " + rel(t2) + why), num(x1),
+          num(top), num(std::max(x2 - x1, 2.0)), num(bottom - top), num(x1 + 4), num(top + 13),
+          xml_escape(what));
       ++stats_.bands;
       open.reset();
     };
     for (std::size_t i = 0; i < sel_.events.size(); ++i) {
       const Event& e = *sel_.events[i];
       const double x = scale_.x_of_event(i);
-      if (e.kind == EventKind::kFault && e.node == kNoNode && (e.what == "partition" || e.what == "oneway")) {
+      if (e.kind == EventKind::kFault && e.node == kNoNode &&
+          (e.what == "partition" || e.what == "oneway")) {
         if (!open) {
           open.emplace(x, e.time_ns);
           what = std::string(e.what);
         }
-      } else if ((e.kind == EventKind::kFault && e.what.starts_with("heal")) || e.kind == EventKind::kHeal) {
+      } else if ((e.kind == EventKind::kFault && e.what.starts_with("heal")) ||
+                 e.kind == EventKind::kHeal) {
         if (open) close(x, e.time_ns, "");
         if (e.kind == EventKind::kHeal) {
           out += fmt::format(
-              "<g class=\"heal ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#2e8b57\" "
-              "stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{}\" y=\"{}\" fill=\"#2e8b57\">{}</text></g>\n",
-              xml_escape(details(i)), num(x), num(top), num(x), num(bottom), num(x + 4), num(bottom - 4),
+              "<g class=\"heal ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+              "stroke=\"#2e8b57\" "
+              "stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{}\" y=\"{}\" "
+              "fill=\"#2e8b57\">{}</text></g>\n",
+              xml_escape(details(i)), num(x), num(top), num(x), num(bottom), num(x + 4),
+              num(bottom - 4),
               xml_escape(e.what.empty() ? std::string("heal") : std::string(e.what)));
         }
       } else if (e.kind == EventKind::kFault && e.node != kNoNode && has_row(e.node)) {
         const double y = row_y(e.node);
         out += fmt::format(
-            "<g class=\"fault ev\"><title>{}</title><path d=\"M{},{} l6,6 l-6,6 l-6,-6 z\" fill=\"#e67e22\"/>"
+            "<g class=\"fault ev\"><title>{}</title><path d=\"M{},{} l6,6 l-6,6 l-6,-6 z\" "
+            "fill=\"#e67e22\"/>"
             "<text x=\"{}\" y=\"{}\" fill=\"#c0651a\">{}</text></g>\n",
-            xml_escape(details(i)), num(x), num(y - 6), num(x + 8), num(y + 18), xml_escape(e.what));
+            xml_escape(details(i)), num(x), num(y - 6), num(x + 8), num(y + 18),
+            xml_escape(e.what));
       } else if (e.kind == EventKind::kFault) {
         out += fmt::format(
-            "<g class=\"fault ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e67e22\" "
+            "<g class=\"fault ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+            "stroke=\"#e67e22\" "
             "stroke-dasharray=\"2,3\"/><text x=\"{}\" y=\"{}\" fill=\"#c0651a\">{}</text></g>\n",
-            xml_escape(details(i)), num(x), num(top), num(x), num(bottom), num(x + 4), num(top + 13),
-            xml_escape(e.what));
+            xml_escape(details(i)), num(x), num(top), num(x), num(bottom), num(x + 4),
+            num(top + 13), xml_escape(e.what));
       }
     }
     if (open) close(scale_.right(), sel_.to_ns, " (still in force at the end of the window)");
@@ -277,19 +306,23 @@ class Diagram {
       if (s.pause_x) s.paused.emplace_back(*s.pause_x, s.x2);
       const Process& proc = procs_.processes[p];
       const double y = row_y(proc.node);
-      out += fmt::format("<line class=\"life\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2.5\"/>\n",
-                         num(s.x1), num(y), num(std::max(s.x2, s.x1 + 1)), num(y), node_colour(proc.node));
+      out += fmt::format(
+          "<line class=\"life\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
+          "stroke-width=\"2.5\"/>\n",
+          num(s.x1), num(y), num(std::max(s.x2, s.x1 + 1)), num(y), node_colour(proc.node));
       for (const auto& [a, b] : s.paused) {
         out += fmt::format(
-            "<line class=\"paused\" x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#ffffff\" stroke-width=\"3\" "
+            "<line class=\"paused\" x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#ffffff\" "
+            "stroke-width=\"3\" "
             "stroke-dasharray=\"4,4\"/>\n",
             num(a), num(b), num(y));
       }
       if (proc.life > 1) {
         const std::string text = "life " + std::to_string(proc.life);
-        slots_[proc.node].reserve_below(s.x1, s.x1 + 6 + static_cast<double>(text.size()) * kCharWidth);
-        out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\" font-style=\"italic\">{}</text>\n", num(s.x1 + 6),
-                           num(y + 19), node_colour(proc.node), xml_escape(text));
+        slots_[proc.node].reserve_below(s.x1,
+                                        s.x1 + 6 + static_cast<double>(text.size()) * kCharWidth);
+        out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\" font-style=\"italic\">{}</text>\n",
+                           num(s.x1 + 6), num(y + 19), node_colour(proc.node), xml_escape(text));
       }
     }
   }
@@ -303,14 +336,17 @@ class Diagram {
       } else if (e.kind == EventKind::kDrop) {
         drop_mark(out, i);
       } else if (e.kind == EventKind::kSend && links_.deliveries[i] == 0 &&
-                 links_.first_drop_of[i] == MessageLinks::kNone && has_row(e.node) && has_row(e.peer)) {
+                 links_.first_drop_of[i] == MessageLinks::kNone && has_row(e.node) &&
+                 has_row(e.peer)) {
         // In flight at the end of the window (or its fate is outside it): a short dashed stub.
         const double x = scale_.x_of_event(i);
         const double y1 = row_y(e.node);
         const double y2 = y1 + (row_y(e.peer) - y1) * 0.3;
         out += fmt::format(
-            "<g class=\"msg-out ev\"><title>{}\n(no delivery in this window)</title><line x1=\"{}\" y1=\"{}\" "
-            "x2=\"{}\" y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" marker-end=\"url(#ahgrey)\"/></g>\n",
+            "<g class=\"msg-out ev\"><title>{}\n(no delivery in this window)</title><line "
+            "x1=\"{}\" y1=\"{}\" "
+            "x2=\"{}\" y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" "
+            "marker-end=\"url(#ahgrey)\"/></g>\n",
             xml_escape(details(i)), num(x), num(y1), num(x + 10), num(y2));
       }
     }
@@ -328,23 +364,28 @@ class Diagram {
       // The send is outside the window: a dashed stub coming from the sender's side.
       const double dir = row_y(d.peer) < y2 ? -1 : 1;
       out += fmt::format(
-          "<g class=\"msg-in ev\"><title>{}\n(sent before this window)</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" "
-          "y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" marker-end=\"url(#ahgrey)\"/></g>\n",
+          "<g class=\"msg-in ev\"><title>{}\n(sent before this window)</title><line x1=\"{}\" "
+          "y1=\"{}\" x2=\"{}\" "
+          "y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" "
+          "marker-end=\"url(#ahgrey)\"/></g>\n",
           xml_escape(details(i)), num(x2 - 10), num(y2 + dir * row_h_ * 0.3), num(x2), num(y2));
       return;
     }
     const Event& s = *sel_.events[static_cast<std::size_t>(si)];
     const double x1 = scale_.x_of_event(static_cast<std::size_t>(si));
     const double y1 = row_y(s.node);
-    std::string title = fmt::format("n{} → n{} · {} {}B", s.node, d.node, protocol_label(opts_.names, s.protocol), s.bytes);
+    std::string title = fmt::format("n{} → n{} · {} {}B", s.node, d.node,
+                                    protocol_label(opts_.names, s.protocol), s.bytes);
     if (s.msg_id != 0) title += fmt::format(" [m={}]", s.msg_id);
     title += "\nsent " + rel(s.time_ns) + stamp(s) + "\ndelivered " + rel(d.time_ns) + stamp(d);
     title += "\nlatency " + format_duration(Duration(d.time_ns - s.time_ns));
     if (links_.deliveries[static_cast<std::size_t>(si)] > 1) title += " (duplicated)";
     out += fmt::format(
-        "<g class=\"msg ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
+        "<g class=\"msg ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+        "stroke=\"{}\" "
         "stroke-opacity=\"0.8\" marker-end=\"{}\"/></g>\n",
-        xml_escape(title), num(x1), num(y1), num(x2), num(y2), node_colour(s.node), arrow_marker(s.node));
+        xml_escape(title), num(x1), num(y1), num(x2), num(y2), node_colour(s.node),
+        arrow_marker(s.node));
     ++stats_.arrows;
   }
 
@@ -354,21 +395,25 @@ class Diagram {
   }
 
   // A dropped message: an arrow from its send heading for the receiver that stops part-way at a
-  // red X. The drop event is recorded at the sender; `what` says why (partition, loss, receiver down).
+  // red X. The drop event is recorded at the sender; `what` says why (partition, loss, receiver
+  // down).
   void drop_mark(std::string& out, std::size_t i) {
     const Event& d = *sel_.events[i];
     if (!has_row(d.node) || !has_row(d.peer)) return;
     const std::int64_t si = links_.send_of[i];
     const double y1 = row_y(d.node);
-    const double x1 = si == MessageLinks::kNone ? scale_.x_of_event(i) : scale_.x_of_event(static_cast<std::size_t>(si));
+    const double x1 = si == MessageLinks::kNone ? scale_.x_of_event(i)
+                                                : scale_.x_of_event(static_cast<std::size_t>(si));
     const double y_to = row_y(d.peer);
     // The X sits most of the way to the receiver so the intended target is unambiguous.
     const double x2 = std::max(scale_.x_of_event(i), x1 + 14);
     const double y2 = y1 + (y_to - y1) * 0.78;
     std::string title = details(i);
-    if (si != MessageLinks::kNone) title += "\nsent " + rel(sel_.events[static_cast<std::size_t>(si)]->time_ns);
+    if (si != MessageLinks::kNone)
+      title += "\nsent " + rel(sel_.events[static_cast<std::size_t>(si)]->time_ns);
     out += fmt::format(
-        "<g class=\"drop ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
+        "<g class=\"drop ev\"><title>{}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+        "stroke=\"{}\" "
         "stroke-opacity=\"0.7\" stroke-dasharray=\"4,2\"/>{}</g>\n",
         xml_escape(title), num(x1), num(y1), num(x2), num(y2), kLossRed, cross(x2, y2, 4, 2));
     ++stats_.drops;
@@ -376,21 +421,22 @@ class Diagram {
 
   static std::string cross(double x, double y, double r, double width) {
     return fmt::format(
-        "<path d=\"M{},{} L{},{} M{},{} L{},{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-linecap=\"round\" "
+        "<path d=\"M{},{} L{},{} M{},{} L{},{}\" stroke=\"{}\" stroke-width=\"{}\" "
+        "stroke-linecap=\"round\" "
         "fill=\"none\"/>",
-        num(x - r), num(y - r), num(x + r), num(y + r), num(x - r), num(y + r), num(x + r), num(y - r), kLossRed,
-        num(width));
+        num(x - r), num(y - r), num(x + r), num(y + r), num(x - r), num(y + r), num(x + r),
+        num(y - r), kLossRed, num(width));
   }
 
-  std::string label(LabelSlots& slots, double x, double y, const std::string& text, const char* colour,
-                    bool prefer_below = false) {
+  std::string label(LabelSlots& slots, double x, double y, const std::string& text,
+                    const char* colour, bool prefer_below = false) {
     // Keep labels clear of the row names on the left and inside the picture on the right.
     const double half = static_cast<double>(text.size()) * kCharWidth / 2;
     x = std::clamp(x, scale_.left() + half, scale_.right() + kRight - 4 - half);
     auto dy = slots.place(x, text.size(), prefer_below);
     if (!dy) return "";
-    return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>", num(x), num(y + *dy),
-                       colour, xml_escape(text));
+    return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>",
+                       num(x), num(y + *dy), colour, xml_escape(text));
   }
 
   // Marks on the process lines: sends, timers, observations, starts, restarts, pauses, crashes.
@@ -407,52 +453,68 @@ class Diagram {
       LabelSlots& ls = slots[e.node];
       switch (e.kind) {
         case EventKind::kSend:
-          marks += fmt::format("<circle class=\"send ev\" cx=\"{}\" cy=\"{}\" r=\"2.4\" fill=\"{}\"><title>{}</title></circle>\n",
-                               num(x), num(y), node_colour(e.node), t);
+          marks += fmt::format(
+              "<circle class=\"send ev\" cx=\"{}\" cy=\"{}\" r=\"2.4\" "
+              "fill=\"{}\"><title>{}</title></circle>\n",
+              num(x), num(y), node_colour(e.node), t);
           break;
         case EventKind::kTimer:
-          marks += fmt::format("<line class=\"timer ev\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#777\" "
-                               "stroke-width=\"1.2\"><title>{3}</title></line>\n",
-                               num(x), num(y - 5), num(y + 5), t);
+          marks += fmt::format(
+              "<line class=\"timer ev\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" "
+              "stroke=\"#777\" "
+              "stroke-width=\"1.2\"><title>{3}</title></line>\n",
+              num(x), num(y - 5), num(y + 5), t);
           break;
         case EventKind::kObserve:
           if (routine(e)) {
-            marks += fmt::format("<circle class=\"obs-routine ev\" cx=\"{}\" cy=\"{}\" r=\"1.8\" fill=\"{}\"><title>{}</title></circle>\n",
-                                 num(x), num(y - 5), kRoutineGrey, t);
+            marks += fmt::format(
+                "<circle class=\"obs-routine ev\" cx=\"{}\" cy=\"{}\" r=\"1.8\" "
+                "fill=\"{}\"><title>{}</title></circle>\n",
+                num(x), num(y - 5), kRoutineGrey, t);
           } else {
-            notable += fmt::format("<g class=\"obs ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"4.2\" fill=\"#f1b80a\" "
-                                   "stroke=\"#7a5c00\" stroke-width=\"0.8\"/>{}</g>\n",
-                                   t, num(x), num(y), label(ls, x, y, observation_label(e), "#6b5200"));
+            notable += fmt::format(
+                "<g class=\"obs ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"4.2\" "
+                "fill=\"#f1b80a\" "
+                "stroke=\"#7a5c00\" stroke-width=\"0.8\"/>{}</g>\n",
+                t, num(x), num(y), label(ls, x, y, observation_label(e), "#6b5200"));
             ++stats_.observations;
           }
           break;
         case EventKind::kStart:
-          marks += fmt::format("<circle class=\"start ev\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#fff\" stroke=\"{}\" "
-                               "stroke-width=\"1.8\"><title>{}</title></circle>\n",
-                               num(x), num(y), node_colour(e.node), t);
+          marks += fmt::format(
+              "<circle class=\"start ev\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#fff\" "
+              "stroke=\"{}\" "
+              "stroke-width=\"1.8\"><title>{}</title></circle>\n",
+              num(x), num(y), node_colour(e.node), t);
           break;
         case EventKind::kRecover:
-          notable += fmt::format("<g class=\"restart ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#2e8b57\" "
-                                 "stroke=\"#fff\" stroke-width=\"1\"/>{}</g>\n",
-                                 t, num(x), num(y), label(ls, x, y, "restart", "#2e8b57"));
+          notable += fmt::format(
+              "<g class=\"restart ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\" "
+              "fill=\"#2e8b57\" "
+              "stroke=\"#fff\" stroke-width=\"1\"/>{}</g>\n",
+              t, num(x), num(y), label(ls, x, y, "restart", "#2e8b57"));
           ++stats_.restarts;
           break;
         case EventKind::kCrash:
-          notable += fmt::format("<g class=\"crash ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
-                                 "fill=\"#fff\" fill-opacity=\"0.85\"/>{}{}</g>\n",
-                                 t, num(x - 6), num(y - 6), cross(x, y, 6, 3),
-                                 label(ls, x, y, "crash", kLossRed, /*prefer_below=*/true));
+          notable += fmt::format(
+              "<g class=\"crash ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"12\" "
+              "height=\"12\" "
+              "fill=\"#fff\" fill-opacity=\"0.85\"/>{}{}</g>\n",
+              t, num(x - 6), num(y - 6), cross(x, y, 6, 3),
+              label(ls, x, y, "crash", kLossRed, /*prefer_below=*/true));
           ++stats_.crashes;
           break;
         case EventKind::kPause:
         case EventKind::kResume:
-          notable += fmt::format("<g class=\"{} ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"2.5\" height=\"12\" "
-                                 "fill=\"#555\"/><rect x=\"{}\" y=\"{}\" width=\"2.5\" height=\"12\" fill=\"#555\"/>{}</g>\n",
-                                 event_kind_name(e.kind), t, num(x - 3.5), num(y - 6), num(x + 1), num(y - 6),
-                                 label(ls, x, y, std::string(event_kind_name(e.kind)), "#555"));
+          notable += fmt::format(
+              "<g class=\"{} ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"2.5\" "
+              "height=\"12\" "
+              "fill=\"#555\"/><rect x=\"{}\" y=\"{}\" width=\"2.5\" height=\"12\" "
+              "fill=\"#555\"/>{}</g>\n",
+              event_kind_name(e.kind), t, num(x - 3.5), num(y - 6), num(x + 1), num(y - 6),
+              label(ls, x, y, std::string(event_kind_name(e.kind)), "#555"));
           break;
-        default:
-          break;
+        default: break;
       }
     }
     out += marks;
@@ -462,9 +524,10 @@ class Diagram {
   void row_labels(std::string& out) const {
     for (const auto& [node, row] : row_of_) {
       const double y = row_y(node);
-      out += fmt::format("<text class=\"row\" x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"14\" "
-                         "font-weight=\"bold\" fill=\"{}\">n{}</text>\n",
-                         num(kLeft - 14), num(y + 5), colour_of(row), node);
+      out += fmt::format(
+          "<text class=\"row\" x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"14\" "
+          "font-weight=\"bold\" fill=\"{}\">n{}</text>\n",
+          num(kLeft - 14), num(y + 5), colour_of(row), node);
     }
   }
 
@@ -483,48 +546,93 @@ class Diagram {
         y += 22;
       }
       out += glyph();
-      out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#333\">{}</text>\n", num(x + 30), num(y + 4), xml_escape(text));
+      out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#333\">{}</text>\n", num(x + 30),
+                         num(y + 4), xml_escape(text));
       x += w;
     };
     out += "<g class=\"legend\">\n";
-    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\" font-weight=\"bold\">Legend</text>\n", num(x), num(y - 18));
-    item([&] {
-      return fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.3\" "
-                         "marker-end=\"url(#ah0)\"/>\n", num(x), num(y + 6), num(x + 24), num(y - 6), colour_of(0));
-    }, "message (sender's colour)");
-    item([&] {
-      return fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-dasharray=\"4,2\"/>{}\n",
-                         num(x), num(y + 6), num(x + 20), num(y - 3), kLossRed, cross(x + 20, y - 3, 4, 2));
-    }, "dropped message");
-    item([&] {
-      return fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" "
-                         "marker-end=\"url(#ahgrey)\"/>\n", num(x + 6), num(y + 6), num(x + 18), num(y - 6));
-    }, "other end outside the window");
+    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\" font-weight=\"bold\">Legend</text>\n",
+                       num(x), num(y - 18));
+    item(
+        [&] {
+          return fmt::format(
+              "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.3\" "
+              "marker-end=\"url(#ah0)\"/>\n",
+              num(x), num(y + 6), num(x + 24), num(y - 6), colour_of(0));
+        },
+        "message (sender's colour)");
+    item(
+        [&] {
+          return fmt::format(
+              "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
+              "stroke-dasharray=\"4,2\"/>{}\n",
+              num(x), num(y + 6), num(x + 20), num(y - 3), kLossRed, cross(x + 20, y - 3, 4, 2));
+        },
+        "dropped message");
+    item(
+        [&] {
+          return fmt::format(
+              "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#9a9a9a\" "
+              "stroke-dasharray=\"3,3\" "
+              "marker-end=\"url(#ahgrey)\"/>\n",
+              num(x + 6), num(y + 6), num(x + 18), num(y - 6));
+        },
+        "other end outside the window");
     item([&] { return cross(x + 12, y, 6, 3) + "\n"; }, "crash (line ends)");
-    item([&] { return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#2e8b57\"/>\n", num(x + 12), num(y)); },
-         "restart (new life)");
-    item([&] {
-      return fmt::format("<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"14\" fill=\"#f6d5d1\"/>\n", num(x), num(y - 7));
-    }, "partition");
-    item([&] {
-      return fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#2e8b57\" stroke-width=\"1.5\" "
-                         "stroke-dasharray=\"5,4\"/>\n", num(x + 12), num(y - 8), num(y + 8));
-    }, "all healed");
-    item([&] {
-      return fmt::format("<path d=\"M{},{} l6,6 l-6,6 l-6,-6 z\" fill=\"#e67e22\"/>\n", num(x + 12), num(y - 6));
-    }, "node fault");
-    item([&] {
-      return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4.2\" fill=\"#f1b80a\" stroke=\"#7a5c00\" "
-                         "stroke-width=\"0.8\"/>\n", num(x + 12), num(y));
-    }, "observation");
-    item([&] { return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"1.8\" fill=\"{}\"/>\n", num(x + 12), num(y), kRoutineGrey); },
-         "frequent observation");
-    item([&] {
-      return fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#777\" stroke-width=\"1.2\"/>\n",
-                         num(x + 12), num(y - 5), num(y + 5));
-    }, "timer");
-    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#777\">Hover any mark for its time, Lamport and vector clock.</text>\n",
-                       num(x0), num(y + 26));
+    item(
+        [&] {
+          return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#2e8b57\"/>\n",
+                             num(x + 12), num(y));
+        },
+        "restart (new life)");
+    item(
+        [&] {
+          return fmt::format(
+              "<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"14\" fill=\"#f6d5d1\"/>\n", num(x),
+              num(y - 7));
+        },
+        "partition");
+    item(
+        [&] {
+          return fmt::format(
+              "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#2e8b57\" "
+              "stroke-width=\"1.5\" "
+              "stroke-dasharray=\"5,4\"/>\n",
+              num(x + 12), num(y - 8), num(y + 8));
+        },
+        "all healed");
+    item(
+        [&] {
+          return fmt::format("<path d=\"M{},{} l6,6 l-6,6 l-6,-6 z\" fill=\"#e67e22\"/>\n",
+                             num(x + 12), num(y - 6));
+        },
+        "node fault");
+    item(
+        [&] {
+          return fmt::format(
+              "<circle cx=\"{}\" cy=\"{}\" r=\"4.2\" fill=\"#f1b80a\" stroke=\"#7a5c00\" "
+              "stroke-width=\"0.8\"/>\n",
+              num(x + 12), num(y));
+        },
+        "observation");
+    item(
+        [&] {
+          return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"1.8\" fill=\"{}\"/>\n", num(x + 12),
+                             num(y), kRoutineGrey);
+        },
+        "frequent observation");
+    item(
+        [&] {
+          return fmt::format(
+              "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#777\" "
+              "stroke-width=\"1.2\"/>\n",
+              num(x + 12), num(y - 5), num(y + 5));
+        },
+        "timer");
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{}\" fill=\"#777\">Hover any mark for its time, Lamport and vector "
+        "clock.</text>\n",
+        num(x0), num(y + 26));
     out += "</g>\n";
     return y + 40 - y0;
   }
@@ -546,7 +654,8 @@ class Diagram {
 
 }  // namespace
 
-SpacetimeStats render_svg(const Selection& selection, const SpacetimeOptions& options, std::string& out) {
+SpacetimeStats render_svg(const Selection& selection, const SpacetimeOptions& options,
+                          std::string& out) {
   return Diagram(selection, options).render(out);
 }
 

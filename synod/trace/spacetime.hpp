@@ -16,7 +16,7 @@ namespace synod::trace {
 
 struct SpacetimeOptions {
   Spacing spacing = Spacing::kTime;
-  int width_px = 0;        // width of the plot area; 0 picks one from the number of events
+  int width_px = 0;  // width of the plot area; 0 picks one from the number of events
   std::string title = "Synod trace";
   ProtocolNames names;
   bool standalone = true;  // title and legend inside the SVG (the HTML page has its own)
@@ -24,9 +24,9 @@ struct SpacetimeOptions {
 
 // What was drawn (tests count these; the CLI prints a summary).
 struct SpacetimeStats {
-  std::size_t rows = 0;          // nodes
-  std::size_t processes = 0;     // node lives
-  std::size_t arrows = 0;        // send -> deliver
+  std::size_t rows = 0;       // nodes
+  std::size_t processes = 0;  // node lives
+  std::size_t arrows = 0;     // send -> deliver
   std::size_t drops = 0;
   std::size_t crashes = 0;
   std::size_t restarts = 0;
@@ -34,7 +34,9 @@ struct SpacetimeStats {
   std::size_t bands = 0;         // partitions
 };
 
-SpacetimeStats render_svg(const Selection& selection, const SpacetimeOptions& options, std::string& out);
-SpacetimeStats render_html(const Selection& selection, const SpacetimeOptions& options, std::string& out);
+SpacetimeStats render_svg(const Selection& selection, const SpacetimeOptions& options,
+                          std::string& out);
+SpacetimeStats render_html(const Selection& selection, const SpacetimeOptions& options,
+                           std::string& out);
 
 }  // namespace synod::trace

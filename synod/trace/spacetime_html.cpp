@@ -49,35 +49,51 @@ constexpr const char* kScript = R"(<script>
 )";
 
 std::string legend_row(const std::string& glyph, const std::string& text) {
-  return "<div><svg width=\"34\" height=\"18\" viewBox=\"0 0 34 18\">" + glyph + "</svg><span>" + xml_escape(text) +
-         "</span></div>\n";
+  return "<div><svg width=\"34\" height=\"18\" viewBox=\"0 0 34 18\">" + glyph + "</svg><span>" +
+         xml_escape(text) + "</span></div>\n";
 }
 
 std::string legend_html() {
   std::string s = "<div class=\"panel legend\"><h2>Legend</h2>\n";
   s += legend_row(
-      "<defs><marker id=\"lgah\" viewBox=\"0 0 10 10\" refX=\"9.5\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
-      "orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#4e79a7\"/></marker></defs><line x1=\"3\" y1=\"15\" "
+      "<defs><marker id=\"lgah\" viewBox=\"0 0 10 10\" refX=\"9.5\" refY=\"5\" markerWidth=\"7\" "
+      "markerHeight=\"7\" "
+      "orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#4e79a7\"/></marker></defs><line "
+      "x1=\"3\" y1=\"15\" "
       "x2=\"30\" y2=\"3\" stroke=\"#4e79a7\" stroke-width=\"1.3\" marker-end=\"url(#lgah)\"/>",
       "message, send to delivery (sender's colour)");
   s += legend_row(
-      "<line x1=\"3\" y1=\"15\" x2=\"24\" y2=\"6\" stroke=\"#d62728\" stroke-dasharray=\"4,2\"/><path d=\"M20,2 L28,10 "
+      "<line x1=\"3\" y1=\"15\" x2=\"24\" y2=\"6\" stroke=\"#d62728\" "
+      "stroke-dasharray=\"4,2\"/><path d=\"M20,2 L28,10 "
       "M20,10 L28,2\" stroke=\"#d62728\" stroke-width=\"2\"/>",
       "dropped message (partition, loss, receiver down)");
-  s += legend_row("<line x1=\"3\" y1=\"15\" x2=\"13\" y2=\"9\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\"/>",
-                  "message whose other end is outside the window");
-  s += legend_row("<line x1=\"2\" y1=\"9\" x2=\"16\" y2=\"9\" stroke=\"#4e79a7\" stroke-width=\"2.5\"/><path d=\"M11,3 "
-                  "L23,15 M11,15 L23,3\" stroke=\"#d62728\" stroke-width=\"3\"/>",
-                  "crash: the process line ends");
-  s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"5\" fill=\"#2e8b57\"/>", "restart: a new life begins");
-  s += legend_row("<rect x=\"3\" y=\"2\" width=\"28\" height=\"14\" fill=\"#f6d5d1\"/>", "partition until healed");
-  s += legend_row("<line x1=\"17\" y1=\"0\" x2=\"17\" y2=\"18\" stroke=\"#2e8b57\" stroke-dasharray=\"5,4\" stroke-width=\"1.5\"/>",
-                  "all faults healed (stabilisation)");
-  s += legend_row("<path d=\"M17,3 l6,6 l-6,6 l-6,-6 z\" fill=\"#e67e22\"/>", "fault on one node (clog, clock)");
-  s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"4.2\" fill=\"#f1b80a\" stroke=\"#7a5c00\" stroke-width=\"0.8\"/>",
-                  "observation (e.g. suspect 3)");
-  s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"1.8\" fill=\"#9a9a9a\"/>", "routine observation (frequent kind)");
-  s += legend_row("<line x1=\"17\" y1=\"4\" x2=\"17\" y2=\"14\" stroke=\"#777\" stroke-width=\"1.2\"/>", "timer fired");
+  s += legend_row(
+      "<line x1=\"3\" y1=\"15\" x2=\"13\" y2=\"9\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\"/>",
+      "message whose other end is outside the window");
+  s += legend_row(
+      "<line x1=\"2\" y1=\"9\" x2=\"16\" y2=\"9\" stroke=\"#4e79a7\" stroke-width=\"2.5\"/><path "
+      "d=\"M11,3 "
+      "L23,15 M11,15 L23,3\" stroke=\"#d62728\" stroke-width=\"3\"/>",
+      "crash: the process line ends");
+  s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"5\" fill=\"#2e8b57\"/>",
+                  "restart: a new life begins");
+  s += legend_row("<rect x=\"3\" y=\"2\" width=\"28\" height=\"14\" fill=\"#f6d5d1\"/>",
+                  "partition until healed");
+  s += legend_row(
+      "<line x1=\"17\" y1=\"0\" x2=\"17\" y2=\"18\" stroke=\"#2e8b57\" stroke-dasharray=\"5,4\" "
+      "stroke-width=\"1.5\"/>",
+      "all faults healed (stabilisation)");
+  s += legend_row("<path d=\"M17,3 l6,6 l-6,6 l-6,-6 z\" fill=\"#e67e22\"/>",
+                  "fault on one node (clog, clock)");
+  s += legend_row(
+      "<circle cx=\"17\" cy=\"9\" r=\"4.2\" fill=\"#f1b80a\" stroke=\"#7a5c00\" "
+      "stroke-width=\"0.8\"/>",
+      "observation (e.g. suspect 3)");
+  s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"1.8\" fill=\"#9a9a9a\"/>",
+                  "routine observation (frequent kind)");
+  s += legend_row(
+      "<line x1=\"17\" y1=\"4\" x2=\"17\" y2=\"14\" stroke=\"#777\" stroke-width=\"1.2\"/>",
+      "timer fired");
   s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"2.4\" fill=\"#4e79a7\"/>", "send");
   s += "</div>\n";
   return s;
@@ -85,25 +101,30 @@ std::string legend_html() {
 
 }  // namespace
 
-SpacetimeStats render_html(const Selection& selection, const SpacetimeOptions& options, std::string& out) {
+SpacetimeStats render_html(const Selection& selection, const SpacetimeOptions& options,
+                           std::string& out) {
   SpacetimeOptions svg_options = options;
   svg_options.standalone = false;
   std::string svg;
   const SpacetimeStats stats = render_svg(selection, svg_options, svg);
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + xml_escape(options.title) +
-         "</title>\n";
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+         xml_escape(options.title) + "</title>\n";
   out += kStyle;
-  out += "</head>\n<body>\n<header><h1>" + xml_escape(options.title) + "</h1>\n<div class=\"summary\">";
-  out += fmt::format("{} processes on {} nodes · {} messages delivered · {} dropped · {} crashes · {} restarts",
-                     stats.processes, stats.rows, stats.arrows, stats.drops, stats.crashes, stats.restarts);
+  out += "</head>\n<body>\n<header><h1>" + xml_escape(options.title) +
+         "</h1>\n<div class=\"summary\">";
+  out += fmt::format(
+      "{} processes on {} nodes · {} messages delivered · {} dropped · {} crashes · {} restarts",
+      stats.processes, stats.rows, stats.arrows, stats.drops, stats.crashes, stats.restarts);
   if (selection.truncated) {
-    out += fmt::format(" · <b style=\"color:#d62728\">truncated after {} node events ({} more)</b>", selection.node_events,
-                       selection.cut_events);
+    out += fmt::format(" · <b style=\"color:#d62728\">truncated after {} node events ({} more)</b>",
+                       selection.node_events, selection.cut_events);
   }
   out += "</div></header>\n<div class=\"layout\">\n<div class=\"plot\">\n";
   out += svg;
-  out += "</div>\n<aside>\n<div class=\"panel\"><h2>Details</h2><div id=\"details\">Point at a mark to see its time, "
-         "Lamport clock and vector clock; click to pin it.</div></div>\n";
+  out +=
+      "</div>\n<aside>\n<div class=\"panel\"><h2>Details</h2><div id=\"details\">Point at a mark "
+      "to see its time, "
+      "Lamport clock and vector clock; click to pin it.</div></div>\n";
   out += legend_html();
   out += "</aside>\n</div>\n";
   out += kScript;

@@ -9,7 +9,10 @@ namespace synod::trace {
 
 TimeScale::TimeScale(Spacing spacing, std::span<const Event* const> events, std::int64_t from_ns,
                      std::int64_t to_ns, double left, double width)
-    : spacing_(spacing), from_ns_(from_ns), to_ns_(std::max(to_ns, from_ns + 1)), left_(left),
+    : spacing_(spacing),
+      from_ns_(from_ns),
+      to_ns_(std::max(to_ns, from_ns + 1)),
+      left_(left),
       width_(width) {
   event_x_.resize(events.size());
   if (spacing_ == Spacing::kTime) {
@@ -47,7 +50,8 @@ double TimeScale::x_of_time(std::int64_t t_ns) const {
   auto hi = std::lower_bound(anchors_.begin(), anchors_.end(), t_ns,
                              [](const auto& a, std::int64_t t) { return a.first < t; });
   auto lo = hi - 1;
-  const double f = static_cast<double>(t_ns - lo->first) / static_cast<double>(hi->first - lo->first);
+  const double f =
+      static_cast<double>(t_ns - lo->first) / static_cast<double>(hi->first - lo->first);
   return lo->second + f * (hi->second - lo->second);
 }
 

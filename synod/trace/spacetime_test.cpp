@@ -30,7 +30,8 @@ std::string check_xml(const std::string& s, std::map<std::string, int>* classes 
   auto entity_ok = [&](std::size_t at) {
     static const std::regex entity(R"(^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)");
     return std::regex_search(s.begin() + static_cast<std::ptrdiff_t>(at),
-                             s.begin() + static_cast<std::ptrdiff_t>(std::min(s.size(), at + 12)), entity);
+                             s.begin() + static_cast<std::ptrdiff_t>(std::min(s.size(), at + 12)),
+                             entity);
   };
   while (i < s.size()) {
     if (s[i] == '&') {
@@ -69,7 +70,8 @@ std::string check_xml(const std::string& s, std::map<std::string, int>* classes 
     if (!std::regex_match(tag, m, tag_re)) return "malformed tag <" + tag.substr(0, 80) + ">";
     const std::string attrs = m[2].str();
     for (std::size_t a = attrs.find('&'); a != std::string::npos; a = attrs.find('&', a + 1)) {
-      if (!std::regex_search(attrs.substr(a, 12), std::regex(R"(^&(amp|lt|gt|quot|apos|#[0-9]+);)"))) {
+      if (!std::regex_search(attrs.substr(a, 12),
+                             std::regex(R"(^&(amp|lt|gt|quot|apos|#[0-9]+);)"))) {
         return "bad entity in attribute";
       }
     }
@@ -145,9 +147,11 @@ TEST(Spacetime, ArrowsPointForwardInBothSpacings) {
     EXPECT_EQ(st.crashes, 1U);
     EXPECT_EQ(st.restarts, 1U);
     EXPECT_EQ(st.bands, 1U);
-    const std::regex arrow(R"re(<g class="msg ev"><title>[^<]*</title><line x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)")re");
+    const std::regex arrow(
+        R"re(<g class="msg ev"><title>[^<]*</title><line x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)")re");
     std::size_t arrows = 0;
-    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), arrow); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), arrow);
+         it != std::sregex_iterator(); ++it) {
       EXPECT_LE(std::stod((*it)[1].str()), std::stod((*it)[2].str()));
       ++arrows;
     }

@@ -141,7 +141,8 @@ AllTypes edge_values(bool max) {
   m.color = max ? Color::kNegative : Color::kGreen;
   m.inner = {max ? 0xFFFFFFFFU : 1, "in", -5};
   m.r_u32 = {0, 1, 127, 128, std::numeric_limits<std::uint32_t>::max()};
-  m.r_s64 = {0, -1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()};
+  m.r_s64 = {0, -1, std::numeric_limits<std::int64_t>::min(),
+             std::numeric_limits<std::int64_t>::max()};
   m.r_f32 = {0, 1, 0xFFFFFFFFU};
   m.r_db = {0.0, -0.0, 1.5, -1e300};
   m.r_b = {true, false, true};
@@ -216,7 +217,8 @@ TEST(RoundTrip, NestedMessagesLongerThanOneLengthByte) {
 TEST(RoundTrip, ManyEntries) {
   Gossip g;
   for (std::uint32_t i = 0; i < 1000; ++i) {
-    g.entries.push_back({i, std::uint64_t{i} << 40, -static_cast<std::int64_t>(i), std::to_string(i)});
+    g.entries.push_back(
+        {i, std::uint64_t{i} << 40, -static_cast<std::int64_t>(i), std::to_string(i)});
   }
   g.blob = Bytes(1000, 1);
   EXPECT_EQ(round_trip(g), g);
@@ -227,8 +229,8 @@ TEST(RoundTrip, ManyEntries) {
 TEST(Decode, AcceptsUnpackedRepeatedScalars) {
   // r_u32 (18, varint), r_f32 (20, fixed32), r_s64 (19, sint64) one tag per element, mixed with a
   // packed run: protobuf parsers must accept both forms.
-  const Bytes b{0x90, 0x01, 0x05, 0x92, 0x01, 0x02, 0x06, 0x07, 0x90, 0x01, 0x08,
-                0xa5, 0x01, 0x01, 0x00, 0x00, 0x00, 0x98, 0x01, 0x03};
+  const Bytes b{0x90, 0x01, 0x05, 0x92, 0x01, 0x02, 0x06, 0x07, 0x90, 0x01,
+                0x08, 0xa5, 0x01, 0x01, 0x00, 0x00, 0x00, 0x98, 0x01, 0x03};
   auto r = decode<AllTypes>(b);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->r_u32, (std::vector<std::uint32_t>{5, 6, 7, 8}));
@@ -238,7 +240,8 @@ TEST(Decode, AcceptsUnpackedRepeatedScalars) {
 
 TEST(Decode, LastScalarWinsAndMessagesMerge) {
   // node=1, inner{id=2}, node=3, inner{label="x"} -> node 3, inner {2, "x"}.
-  const Bytes b{0x10, 0x01, 0x8a, 0x01, 0x02, 0x08, 0x02, 0x10, 0x03, 0x8a, 0x01, 0x03, 0x12, 0x01, 'x'};
+  const Bytes b{0x10, 0x01, 0x8a, 0x01, 0x02, 0x08, 0x02, 0x10,
+                0x03, 0x8a, 0x01, 0x03, 0x12, 0x01, 'x'};
   auto r = decode<AllTypes>(b);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->u32, 3U);
@@ -247,7 +250,7 @@ TEST(Decode, LastScalarWinsAndMessagesMerge) {
 
 TEST(Decode, MapEntriesLastWinsAndMissingPartsDefault) {
   // m_str (30): {"a": 1}, {"a": 2}, {value 5 without key}, {key "b" without value}.
-  const Bytes b{0xf2, 0x01, 0x05, 0x0a, 0x01, 'a', 0x10, 0x01, 0xf2, 0x01, 0x05, 0x0a, 0x01, 'a',
+  const Bytes b{0xf2, 0x01, 0x05, 0x0a, 0x01, 'a',  0x10, 0x01, 0xf2, 0x01, 0x05, 0x0a, 0x01, 'a',
                 0x10, 0x02, 0xf2, 0x01, 0x02, 0x10, 0x05, 0xf2, 0x01, 0x03, 0x0a, 0x01, 'b'};
   auto r = decode<AllTypes>(b);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
@@ -265,12 +268,12 @@ TEST(Decode, ValuesAreTruncatedLikeProtobuf) {
 
 TEST(Decode, SkipsUnknownFieldsOfEveryWireType) {
   Bytes b{
-      0x28, 0x96, 0x01,                                // 5: varint
-      0x31, 1, 2, 3, 4, 5, 6, 7, 8,                    // 6: i64
-      0x3a, 0x03, 'a', 'b', 'c',                       // 7: len
-      0x45, 1, 2, 3, 4,                                // 8: i32
-      0x4b, 0x08, 0x01, 0x53, 0x54, 0x4c,              // 9: group { 1: varint, 10: group {} }
-      0x08, 0x2a,                                      // 1: node = 42
+      0x28, 0x96, 0x01,                                   // 5: varint
+      0x31, 1,    2,    3,    4,    5,    6,    7,    8,  // 6: i64
+      0x3a, 0x03, 'a',  'b',  'c',                        // 7: len
+      0x45, 1,    2,    3,    4,                          // 8: i32
+      0x4b, 0x08, 0x01, 0x53, 0x54, 0x4c,                 // 9: group { 1: varint, 10: group {} }
+      0x08, 0x2a,                                         // 1: node = 42
       0xfb, 0xff, 0xff, 0xff, 0x0f, 0xfc, 0xff, 0xff, 0xff, 0x0f,  // 2^29-1: empty group
   };
   auto r = decode<Entry>(b);
@@ -310,12 +313,14 @@ TEST(DecodeError, LengthPastEnd) {
   ASSERT_TRUE(decode<Entry>(Bytes{0x22, 0x02, 'a', 'b'}).is_ok());  // exactly to the end
   Status s = decode_error<Entry>({0x22, 0x03, 'a', 'b'});
   EXPECT_EQ(s.code(), Code::kDataLoss);
-  EXPECT_EQ(s.message(),
-            "wire decode: field 4: length 3 runs past the end of the input (2 bytes left) at byte 2");
+  EXPECT_EQ(
+      s.message(),
+      "wire decode: field 4: length 3 runs past the end of the input (2 bytes left) at byte 2");
   // Inside a nested message the end is the nested message's end, not the buffer's.
   Status nested = decode_error<Gossip>({0x0a, 0x02, 0x22, 0x03, 'a', 'b', 'c'});
-  EXPECT_EQ(nested.message(), "wire decode: field 1 > field 4: length 3 runs past the end of the "
-                              "input (0 bytes left) at byte 4");
+  EXPECT_EQ(nested.message(),
+            "wire decode: field 1 > field 4: length 3 runs past the end of the "
+            "input (0 bytes left) at byte 4");
 }
 
 TEST(DecodeError, TruncatedFixed) {
@@ -337,8 +342,9 @@ TEST(DecodeError, InvalidWireTypeAndOversizedTag) {
             "wire decode: field 1: invalid wire type 6 at byte 1");
   EXPECT_EQ(decode_error<Entry>({0x0f}).message(),
             "wire decode: field 1: invalid wire type 7 at byte 1");
-  EXPECT_EQ(decode_error<Entry>({0x80, 0x80, 0x80, 0x80, 0x10, 0x00}).message(),
-            "wire decode: tag 4294967296 does not fit in 32 bits (field number above 2^29-1) at byte 5");
+  EXPECT_EQ(
+      decode_error<Entry>({0x80, 0x80, 0x80, 0x80, 0x10, 0x00}).message(),
+      "wire decode: tag 4294967296 does not fit in 32 bits (field number above 2^29-1) at byte 5");
 }
 
 TEST(DecodeError, WrongWireTypeForKnownField) {

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <tuple>
 #include <type_traits>
-#include <string>
 #include <utility>
 
 #include "synod/wire/field.hpp"
@@ -67,7 +67,8 @@ bool read_value(Reader& r, V& out, int depth) {
 }
 
 inline bool check_wire_type(Reader& r, WireType got, WireType want, bool packed_ok = false) {
-  if (got == want) [[likely]] return true;
+  if (got == want) [[likely]]
+    return true;
   return r.fail(DecodeErrorKind::kWrongWireType, static_cast<std::uint64_t>(got),
                 static_cast<std::uint64_t>(want), packed_ok);
 }
@@ -90,11 +91,13 @@ bool read_packed(Reader& r, Vec& out) {
     }
     count = n / kFixedBytes<S>;
   } else {
-    count = static_cast<std::size_t>(std::count_if(r.p, r.p + n, [](std::uint8_t b) { return b < 0x80; }));
+    count = static_cast<std::size_t>(
+        std::count_if(r.p, r.p + n, [](std::uint8_t b) { return b < 0x80; }));
   }
   if (!check_repeated(r, out.size(), count)) return false;
   if (out.capacity() - out.size() < count) {
-    out.reserve(std::max(out.size() + count, 2 * out.capacity()));  // geometric: many small runs stay linear
+    out.reserve(std::max(out.size() + count,
+                         2 * out.capacity()));  // geometric: many small runs stay linear
   }
   const std::uint8_t* outer = r.enter(n);
   while (r.p < r.end) {
@@ -193,10 +196,12 @@ bool decode_message(Reader& r, T& msg, int depth) {
     bool ok = true;
     std::apply(
         [&](const auto&... f) {
-          // A chain of compares against compile-time constants (field numbers), stopping at the match.
+          // A chain of compares against compile-time constants (field numbers), stopping at the
+          // match.
           (void)((std::remove_cvref_t<decltype(f)>::kNumber == number &&
                   (known = true,
-                   ok = decode_field<std::remove_cvref_t<decltype(f)>>(r, msg.*(f.member), wt, depth),
+                   ok = decode_field<std::remove_cvref_t<decltype(f)>>(r, msg.*(f.member), wt,
+                                                                       depth),
                    true)) ||
                  ...);
         },

@@ -116,7 +116,8 @@ std::size_t field_size(const M& m) {
     using VO = typename MapOptions<Opt>::value;
     std::size_t n = m.size() * kTagBytes<N, WireType::kLen>;
     for (const auto& [k, v] : m) {
-      const std::size_t e = map_entry_size<typename M::key_type, typename M::mapped_type, KO, VO>(k, v);
+      const std::size_t e =
+          map_entry_size<typename M::key_type, typename M::mapped_type, KO, VO>(k, v);
       n += varint_size(e) + e;
     }
     return n;
@@ -225,7 +226,8 @@ std::size_t message_size(const T& msg) {
   static_assert(check_message<T>());
   return std::apply(
       [&msg](const auto&... f) {
-        return (std::size_t{0} + ... + field_size<std::remove_cvref_t<decltype(f)>>(msg.*(f.member)));
+        return (std::size_t{0} + ... +
+                field_size<std::remove_cvref_t<decltype(f)>>(msg.*(f.member)));
       },
       T::kFields);
 }

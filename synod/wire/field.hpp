@@ -67,7 +67,9 @@ constexpr Field<Number, Option, Class, Member> field(Member Class::*member) {
 
 // A message is any type that declares `static constexpr auto kFields = std::make_tuple(...)`.
 template <typename T>
-concept Message = requires { std::tuple_size<std::remove_cv_t<decltype(T::kFields)>>::value; };
+concept Message = requires {
+  std::tuple_size<std::remove_cv_t<decltype(T::kFields)>>::value;
+};
 
 template <typename T>
 using fields_t = std::remove_cv_t<decltype(T::kFields)>;
@@ -122,8 +124,9 @@ inline constexpr bool is_repeated_v = is_vector<T>::value && !is_bytes_v<T>;
 // Checked wherever the codec is instantiated for T (encode, encoded_size, decode).
 template <typename T>
 constexpr bool check_message() {
-  static_assert(Message<T>, "a wire message needs `static constexpr auto kFields = "
-                            "std::make_tuple(wire::field<N>(&T::member), ...)`");
+  static_assert(Message<T>,
+                "a wire message needs `static constexpr auto kFields = "
+                "std::make_tuple(wire::field<N>(&T::member), ...)`");
   static_assert(detail::field_numbers_unique<T>(), "duplicate field number in kFields");
   return true;
 }

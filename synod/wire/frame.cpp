@@ -16,8 +16,8 @@ void put_u32(Bytes& out, std::uint32_t v) {
 }
 
 std::uint32_t get_u32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24U) | (std::uint32_t{p[1]} << 16U) |
-         (std::uint32_t{p[2]} << 8U) | std::uint32_t{p[3]};
+  return (std::uint32_t{p[0]} << 24U) | (std::uint32_t{p[1]} << 16U) | (std::uint32_t{p[2]} << 8U) |
+         std::uint32_t{p[3]};
 }
 
 // Parsed header of a frame starting at `p` with `avail` bytes available.
@@ -41,7 +41,8 @@ Result<std::optional<Header>> parse_header(const std::uint8_t* p, std::size_t av
     return resource_exhausted("frame: length " + std::to_string(h.length) + " exceeds limit " +
                               std::to_string(max_frame_bytes));
   }
-  h.header_bytes = kFrameHeaderBytes + ((h.flags & kFrameFlagChecksum) != 0 ? kFrameChecksumBytes : 0);
+  h.header_bytes =
+      kFrameHeaderBytes + ((h.flags & kFrameFlagChecksum) != 0 ? kFrameChecksumBytes : 0);
   return std::optional<Header>(h);
 }
 

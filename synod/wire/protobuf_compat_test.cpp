@@ -224,7 +224,8 @@ class Gen {
     return b;
   }
   Color color() {
-    static constexpr Color kAll[] = {Color::kUnspecified, Color::kRed, Color::kGreen, Color::kNegative};
+    static constexpr Color kAll[] = {Color::kUnspecified, Color::kRed, Color::kGreen,
+                                     Color::kNegative};
     return kAll[count(3)];
   }
   Inner inner() { return {static_cast<std::uint32_t>(u64()), text(20), i64()}; }
@@ -261,7 +262,8 @@ class Gen {
     if (coin()) m.o_str = text(5);
     if (coin()) m.o_inner = inner();
     for (std::size_t i = count(5); i > 0; --i) m.m_str[text(4)] = u64();
-    for (std::size_t i = count(5); i > 0; --i) m.m_inner[static_cast<std::uint32_t>(u64())] = inner();
+    for (std::size_t i = count(5); i > 0; --i)
+      m.m_inner[static_cast<std::uint32_t>(u64())] = inner();
     for (std::size_t i = count(5); i > 0; --i) m.m_s64[i64()] = text(4);
     for (std::size_t i = count(8); i > 0; --i) m.r_i32.push_back(static_cast<std::int32_t>(i64()));
     if (coin()) m.o_b = coin();

@@ -90,10 +90,8 @@ bool Reader::skip_field(std::uint32_t number, WireType wire_type, int depth) {
       p += n;
       return true;
     }
-    case WireType::kStartGroup:
-      return skip_group(number, depth);
-    case WireType::kEndGroup:
-      return fail(DecodeErrorKind::kUnexpectedEndGroup, number);
+    case WireType::kStartGroup: return skip_group(number, depth);
+    case WireType::kEndGroup: return fail(DecodeErrorKind::kUnexpectedEndGroup, number);
   }
   return fail(DecodeErrorKind::kInvalidWireType, static_cast<std::uint64_t>(wire_type));
 }

@@ -23,20 +23,20 @@ enum class DecodeErrorKind : std::uint8_t {
   kTruncatedVarint,
   kVarintTooLong,
   kVarintOverflow,
-  kTruncatedFixed,       // a = bits
-  kLengthPastEnd,        // a = length, b = bytes left
+  kTruncatedFixed,  // a = bits
+  kLengthPastEnd,   // a = length, b = bytes left
   kFieldNumberZero,
-  kTagTooLarge,          // a = tag
-  kInvalidWireType,      // a = wire type
-  kWrongWireType,        // a = got, b = expected, c = packed also accepted
-  kPackedNotMultiple,    // a = payload bytes, b = element bytes
-  kUnexpectedEndGroup,   // a = group number
-  kUnterminatedGroup,    // a = group number
+  kTagTooLarge,         // a = tag
+  kInvalidWireType,     // a = wire type
+  kWrongWireType,       // a = got, b = expected, c = packed also accepted
+  kPackedNotMultiple,   // a = payload bytes, b = element bytes
+  kUnexpectedEndGroup,  // a = group number
+  kUnterminatedGroup,   // a = group number
   // Limits (RESOURCE_EXHAUSTED).
-  kInputTooLarge,        // a = bytes, b = max_bytes
-  kDepthExceeded,        // a = max_depth
-  kTooManyRepeated,      // a = max_repeated
-  kStringTooLong,        // a = length, b = max_string
+  kInputTooLarge,    // a = bytes, b = max_bytes
+  kDepthExceeded,    // a = max_depth
+  kTooManyRepeated,  // a = max_repeated
+  kStringTooLong,    // a = length, b = max_string
 };
 
 struct DecodeError {
@@ -67,7 +67,8 @@ class Reader {
   DecodeError& error() { return error_; }
   std::size_t left() const { return static_cast<std::size_t>(end - p); }
 
-  // Records an error at the current position; always returns false so callers can `return fail(..)`.
+  // Records an error at the current position; always returns false so callers can `return
+  // fail(..)`.
   bool fail(DecodeErrorKind kind, std::uint64_t a = 0, std::uint64_t b = 0, bool c = false);
 
   bool read_varint(std::uint64_t& v) {

@@ -26,7 +26,7 @@ struct Scalar {
 
 // bool, integers and enums as varints (bool, int32/64, uint32/64, enum).
 template <typename T>
-  requires std::is_integral_v<T> || std::is_enum_v<T>
+requires std::is_integral_v<T> || std::is_enum_v<T>
 struct Scalar<T, plain> {
   static constexpr bool kSupported = true;
   static constexpr WireType kWire = WireType::kVarint;
@@ -35,7 +35,8 @@ struct Scalar<T, plain> {
     if constexpr (std::is_same_v<T, bool>) {
       return v ? 1 : 0;
     } else if constexpr (std::is_enum_v<T>) {
-      return Scalar<std::underlying_type_t<T>, plain>::to_wire(static_cast<std::underlying_type_t<T>>(v));
+      return Scalar<std::underlying_type_t<T>, plain>::to_wire(
+          static_cast<std::underlying_type_t<T>>(v));
     } else if constexpr (std::is_signed_v<T>) {
       // Sign-extend like protobuf's int32: a negative value takes 10 bytes.
       return static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
@@ -58,7 +59,7 @@ struct Scalar<T, plain> {
 
 // sint32 / sint64.
 template <typename T>
-  requires is_int_v<T> && std::is_signed_v<T>
+requires is_int_v<T> && std::is_signed_v<T>
 struct Scalar<T, zigzag> {
   static constexpr bool kSupported = true;
   static constexpr WireType kWire = WireType::kVarint;
@@ -81,8 +82,7 @@ struct Scalar<T, zigzag> {
 
 // fixed32 / fixed64 / sfixed32 / sfixed64.
 template <typename T>
-  requires is_int_v<T> && (sizeof(T) == 4 || sizeof(T) == 8)
-struct Scalar<T, fixed> {
+requires is_int_v<T> &&(sizeof(T) == 4 || sizeof(T) == 8) struct Scalar<T, fixed> {
   static constexpr bool kSupported = true;
   static constexpr WireType kWire = sizeof(T) == 4 ? WireType::kI32 : WireType::kI64;
   using Repr = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
@@ -92,7 +92,7 @@ struct Scalar<T, fixed> {
 
 // float / double are always fixed-width (IEEE-754 bits).
 template <typename T>
-  requires std::is_same_v<T, float> || std::is_same_v<T, double>
+requires std::is_same_v<T, float> || std::is_same_v<T, double>
 struct Scalar<T, plain> {
   static constexpr bool kSupported = true;
   static constexpr WireType kWire = sizeof(T) == 4 ? WireType::kI32 : WireType::kI64;
@@ -102,7 +102,8 @@ struct Scalar<T, plain> {
 };
 
 template <typename S>
-inline constexpr std::size_t kFixedBytes = S::kWire == WireType::kVarint ? 0 : sizeof(typename S::Repr);
+inline constexpr std::size_t kFixedBytes = S::kWire == WireType::kVarint ? 0
+                                                                         : sizeof(typename S::Repr);
 
 template <typename S, typename T>
 constexpr std::size_t scalar_size(T v) {

@@ -42,8 +42,8 @@ struct Inner {
   std::string label;
   std::int64_t delta = 0;
   bool operator==(const Inner&) const = default;
-  static constexpr auto kFields = std::make_tuple(
-      field<1>(&Inner::id), field<2>(&Inner::label), field<3, zigzag>(&Inner::delta));
+  static constexpr auto kFields = std::make_tuple(field<1>(&Inner::id), field<2>(&Inner::label),
+                                                  field<3, zigzag>(&Inner::delta));
 };
 
 struct AllTypes {
@@ -94,12 +94,11 @@ struct AllTypes {
       field<9, fixed>(&AllTypes::f64), field<10, fixed>(&AllTypes::sf32),
       field<11, fixed>(&AllTypes::sf64), field<12>(&AllTypes::fl), field<13>(&AllTypes::db),
       field<14>(&AllTypes::str), field<15>(&AllTypes::byt), field<16>(&AllTypes::color),
-      field<17>(&AllTypes::inner), field<18>(&AllTypes::r_u32),
-      field<19, zigzag>(&AllTypes::r_s64), field<20, fixed>(&AllTypes::r_f32),
-      field<21>(&AllTypes::r_db), field<22>(&AllTypes::r_b), field<23>(&AllTypes::r_str),
-      field<24>(&AllTypes::r_byt), field<25>(&AllTypes::r_inner), field<26>(&AllTypes::r_color),
-      field<27>(&AllTypes::o_u64), field<28>(&AllTypes::o_str), field<29>(&AllTypes::o_inner),
-      field<30>(&AllTypes::m_str), field<31>(&AllTypes::m_inner),
+      field<17>(&AllTypes::inner), field<18>(&AllTypes::r_u32), field<19, zigzag>(&AllTypes::r_s64),
+      field<20, fixed>(&AllTypes::r_f32), field<21>(&AllTypes::r_db), field<22>(&AllTypes::r_b),
+      field<23>(&AllTypes::r_str), field<24>(&AllTypes::r_byt), field<25>(&AllTypes::r_inner),
+      field<26>(&AllTypes::r_color), field<27>(&AllTypes::o_u64), field<28>(&AllTypes::o_str),
+      field<29>(&AllTypes::o_inner), field<30>(&AllTypes::m_str), field<31>(&AllTypes::m_inner),
       field<32, map_of<zigzag, plain>>(&AllTypes::m_s64), field<33>(&AllTypes::r_i32),
       field<34>(&AllTypes::o_b), field<35, fixed>(&AllTypes::r_sf64), field<36>(&AllTypes::r_fl),
       field<kMaxFieldNumber>(&AllTypes::big));
@@ -111,8 +110,8 @@ struct Tree {
   std::vector<Tree> children;
   std::map<std::string, Inner> attrs;
   bool operator==(const Tree&) const = default;
-  static constexpr auto kFields = std::make_tuple(
-      field<1>(&Tree::value), field<2>(&Tree::children), field<3>(&Tree::attrs));
+  static constexpr auto kFields =
+      std::make_tuple(field<1>(&Tree::value), field<2>(&Tree::children), field<3>(&Tree::attrs));
 };
 
 }  // namespace synod::wire::testing
