@@ -4,6 +4,8 @@
 #include "synod/channel/channel_checker.hpp"
 #include "synod/heartbeat/heartbeat.hpp"
 #include "synod/heartbeat/heartbeat_checker.hpp"
+#include "synod/rpc/rpc_checker.hpp"
+#include "synod/rpc/workload.hpp"
 
 namespace synod::app {
 
@@ -11,8 +13,11 @@ const std::vector<CatalogEntry>& catalog() {
   static const std::vector<CatalogEntry> entries = [] {
     std::vector<CatalogEntry> v;
     v.push_back({heartbeat_spec(), [] { return heartbeat_checkers(); }});
-    v.push_back({channel::reliable_stream_spec(), [] { return channel::reliable_channel_checkers(); }});
-    v.push_back({channel::best_effort_stream_spec(), [] { return channel::best_effort_channel_checkers(); }});
+    v.push_back({rpc::workload::workload_spec(), [] { return rpc::rpc_checkers(); }});
+    v.push_back(
+        {channel::reliable_stream_spec(), [] { return channel::reliable_channel_checkers(); }});
+    v.push_back({channel::best_effort_stream_spec(),
+                 [] { return channel::best_effort_channel_checkers(); }});
     return v;
   }();
   return entries;
