@@ -208,6 +208,47 @@ void add_format(CLI::App& trace_app, Commands& out, Format format, const std::st
   out.push_back({sub, [args] { return run_trace(*args); }});
 }
 
+struct MergeArgs {
+  std::vector<std::string> traces;
+  std::string output = "-";
+};
+
+// One execution from the per-node traces of a real run: ordered by time (ties by node, then each
+// node's own order) and renumbered, written back as JSONL for `synod check` or other tools.
+int run_merge(const MergeArgs& a) {
+  std::vector<std::vector<OwnedEvent>> all;
+  for (const auto& path : a.traces) {
+    auto t = read_trace(path);
+    if (!t) {
+      std::fprintf(stderr, "synod trace merge: %s\n", t.status().message().c_str());
+      return kExitUsage;
+    }
+    all.push_back(std::move(*t));
+  }
+  const auto merged = merge_traces(std::move(all));
+  auto writer = TraceWriter::open(a.output);
+  if (!writer) {
+    std::fprintf(stderr, "synod trace merge: %s\n", writer.status().message().c_str());
+    return kExitUsage;
+  }
+  for (const auto& e : merged) (*writer)->write(e.event);
+  (*writer)->flush();
+  if (a.output != "-") {
+    std::printf("wrote %s: %zu events from %zu trace(s)\n", a.output.c_str(), merged.size(),
+                a.traces.size());
+  }
+  return kExitOk;
+}
+
+void add_merge(CLI::App& trace_app, Commands& out) {
+  auto args = std::make_shared<MergeArgs>();
+  CLI::App* sub = trace_app.add_subcommand("merge", "Merge per-node traces into one JSONL trace");
+  sub->add_option("traces", args->traces, "JSONL trace files")->required();
+  sub->add_option("-o,--output", args->output, "Output file ('-' for stdout)")
+      ->capture_default_str();
+  out.push_back({sub, [args] { return run_merge(*args); }});
+}
+
 }  // namespace
 
 void add_trace_command(CLI::App& app, Commands& out) {
@@ -218,6 +259,7 @@ void add_trace_command(CLI::App& app, Commands& out) {
   add_format(*sub, out, Format::kSvg, "Draw a space-time diagram as a standalone SVG");
   add_format(*sub, out, Format::kHtml,
              "Draw a space-time diagram as a standalone HTML page with details on hover");
+  add_merge(*sub, out);
 }
 
 }  // namespace synod::app

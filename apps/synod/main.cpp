@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One clear line, as for every other usage error.
+    std::fprintf(stderr, "synod: %s (see synod --help)\n", e.what());
     return kExitUsage;
   }
   try {
