@@ -6,6 +6,7 @@
 #include "synod/heartbeat/heartbeat_checker.hpp"
 #include "synod/heartbeat/heartbeat_messages.hpp"
 #include "synod/sim/sweep.hpp"
+#include "synod/sim/testing.hpp"
 
 namespace synod {
 namespace {
@@ -13,25 +14,15 @@ namespace {
 std::int64_t ns(Duration d) { return d.count(); }
 
 sim::ProtocolFactory heartbeat_factory(HeartbeatOptions o = {}) {
-  return [o](NodeId) {
-    std::vector<std::unique_ptr<Protocol>> v;
-    v.push_back(std::make_unique<Heartbeat>(o));
-    return v;
-  };
+  return sim::one_protocol([o] { return std::make_unique<Heartbeat>(o); });
 }
 
-sim::SimOptions opts(const std::string& faults, std::uint32_t nodes, std::uint64_t seed = 1) {
-  sim::SimOptions o;
-  o.seed = seed;
-  o.nodes = nodes;
-  o.duration = std::chrono::seconds(5);
-  o.stabilize = std::chrono::seconds(5);
-  o.plan = sim::parse_fault_plan(faults, nodes).value();
-  return o;
+sim::SimOptions opts(const std::string& faults, std::uint32_t nodes) {
+  return sim::scripted(faults, nodes);
 }
 
 const Heartbeat& hb(sim::Simulator& s, NodeId id) {
-  return *static_cast<const Heartbeat*>(s.node(id)->find(Heartbeat::kId));
+  return sim::protocol_on<Heartbeat>(s, id, Heartbeat::kId);
 }
 
 TEST(Heartbeat, HealthyClusterTrustsEveryone) {
@@ -148,23 +139,15 @@ TEST(Heartbeat, CheckerLivenessNeedsCrashedNodesSuspected) {
 // the channel's checksum, so the checkers stay clean even on a corrupting network. The raw
 // protocol on the same network would "learn" flipped counters (H4).
 TEST(Heartbeat, DeployedSpecSurvivesCorruption) {
-  const auto spec = heartbeat_spec();
-  sim::Simulator s(
-      opts("latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2", 4),
-      [&spec](NodeId) {
-        std::vector<std::unique_ptr<Protocol>> v;
-        v.push_back(std::move(spec.make({}).value()));
-        return v;
-      },
-      heartbeat_checkers());
+  const char* corrupting =
+      "latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2";
+  sim::Simulator s(opts(corrupting, 4), sim::from_spec(heartbeat_spec()), heartbeat_checkers());
   const auto r = s.run();
   ASSERT_FALSE(r.violation) << r.violation->message;
   EXPECT_GT(r.events, 1000U);
 
   // Negative control: the raw protocol on the same network is caught by the checker.
-  sim::Simulator raw(
-      opts("latency=uniform:1ms..5ms,corrupt=0.2,loss=0.05; @2s crash 2; @3s restart 2", 4),
-      heartbeat_factory(), heartbeat_checkers());
+  sim::Simulator raw(opts(corrupting, 4), heartbeat_factory(), heartbeat_checkers());
   const auto bad = raw.run();
   ASSERT_TRUE(bad.violation.has_value());
 }
