@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "synod/node/registry.hpp"
 #include "synod/sim/simulator.hpp"
 
 namespace synod::sim {
