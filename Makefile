@@ -1,7 +1,7 @@
 # Synod: the two commands of the quick start are `make demo` and `make test`.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
-WERROR := $(if $(CI),ON,ON)
+WERROR := ON
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null)
 
 .PHONY: all deps build test test-release test-asan demo bench format format-check lint clean
@@ -43,8 +43,10 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(SOURCES) && echo "format: clean"
 
-lint: build
-	@clang-tidy -p build/release --quiet $(filter %.cpp,$(filter synod/%,$(SOURCES)))
+# clang-tidy reads the clang build's compile commands (the g++ ones carry g++-only flags).
+lint: deps
+	@cmake --preset asan-ubsan -DSYNOD_WERROR=$(WERROR) >/dev/null
+	@clang-tidy -p build/asan-ubsan --quiet $(filter %.cpp,$(filter synod/%,$(SOURCES)))
 
 clean:
 	@rm -rf build

@@ -111,11 +111,12 @@ void Heartbeat::gossip(Context& ctx) {
   targets.assign(ctx.peers().begin(), ctx.peers().end());
   const std::size_t k = std::min<std::size_t>(options_.fanout, targets.size());
   if (k == 0) return;
-  Bytes payload = wire::encode(scratch_gossip_);
   for (std::size_t i = 0; i < k; ++i) {
     std::swap(targets[i], targets[i + ctx.rng().below(targets.size() - i)]);
-    ctx.send(targets[i], i + 1 == k ? std::move(payload) : payload);
   }
+  Bytes payload = wire::encode(scratch_gossip_);
+  for (std::size_t i = 0; i + 1 < k; ++i) ctx.send(targets[i], payload);
+  ctx.send(targets[k - 1], std::move(payload));  // the last target takes the buffer itself
 }
 
 void Heartbeat::check_timeouts(Context& ctx) {
