@@ -11,8 +11,9 @@ Result<Amount> AccountServant::deposit(rpc::ServerCall&, const Amount& req) {
 Result<Amount> AccountServant::withdraw(rpc::ServerCall&, const Amount& req) {
   if (req.cents <= 0) return invalid_argument("withdrawal must be positive");
   if (req.cents > cents_) {
-    return rpc::remote_exception(Code::kFailedPrecondition, "InsufficientFunds",
-                                 "balance " + std::to_string(cents_) + " < " + std::to_string(req.cents));
+    return rpc::remote_exception(
+        Code::kFailedPrecondition, "InsufficientFunds",
+        "balance " + std::to_string(cents_) + " < " + std::to_string(req.cents));
   }
   cents_ -= req.cents;
   return Amount{cents_};

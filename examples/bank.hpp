@@ -50,9 +50,9 @@ struct TransferRequest {
   rpc::Ref<Account> from;
   rpc::Ref<Account> to;
   std::int64_t cents = 0;
-  static constexpr auto kFields = std::make_tuple(wire::field<1>(&TransferRequest::from),
-                                                  wire::field<2>(&TransferRequest::to),
-                                                  wire::field<3, wire::zigzag>(&TransferRequest::cents));
+  static constexpr auto kFields =
+      std::make_tuple(wire::field<1>(&TransferRequest::from), wire::field<2>(&TransferRequest::to),
+                      wire::field<3, wire::zigzag>(&TransferRequest::cents));
 };
 
 class Bank {

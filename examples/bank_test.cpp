@@ -56,7 +56,8 @@ TEST(BankExample, AccountsByReferenceTransfersAndOverdraft) {
   };
   rpc::RpcLimits limits;
   limits.lease = std::chrono::seconds(1);
-  sim::Simulator s(sim_options("latency=uniform:1ms..5ms", 2), cluster(setup, limits), rpc::rpc_checkers());
+  sim::Simulator s(sim_options("latency=uniform:1ms..5ms", 2), cluster(setup, limits),
+                   rpc::rpc_checkers());
   s.start();
   s.run_until(ms(2000));
   ASSERT_EQ(w->results.size(), 3U);

@@ -40,7 +40,9 @@ inline constexpr std::uint64_t kCalculatorId = rpc::kFirstAppWellKnown;
 
 class CalculatorServant final : public Calculator {
  public:
-  Result<Number> add(rpc::ServerCall&, const BinaryRequest& req) override { return Number{req.a + req.b}; }
+  Result<Number> add(rpc::ServerCall&, const BinaryRequest& req) override {
+    return Number{req.a + req.b};
+  }
   Result<Number> divide(rpc::ServerCall&, const BinaryRequest& req) override {
     if (req.b == 0) return rpc::remote_exception(Code::kInvalidArgument, "DivideByZero", "b is 0");
     return Number{req.a / req.b};
@@ -55,7 +57,7 @@ class CalculatorServant final : public Calculator {
 };
 
 // A client written as a coroutine: (a + b) / c, then accumulate the result.
-rpc::Task<Result<Number>> add_then_divide(rpc::Proxy<Calculator> calc, std::int64_t a, std::int64_t b,
-                                          std::int64_t c);
+rpc::Task<Result<Number>> add_then_divide(rpc::Proxy<Calculator> calc, std::int64_t a,
+                                          std::int64_t b, std::int64_t c);
 
 }  // namespace synod::examples

@@ -13,7 +13,8 @@ using namespace rpc::test_util;  // NOLINT(google-build-using-namespace)
 NodeSetup calculator_on_2() {
   return [](NodeId id, rpc::Endpoint& ep) {
     if (id == 2) {
-      ASSERT_TRUE(ep.serve<Calculator>(kCalculatorId, std::make_shared<CalculatorServant>()).is_ok());
+      ASSERT_TRUE(
+          ep.serve<Calculator>(kCalculatorId, std::make_shared<CalculatorServant>()).is_ok());
     }
   };
 }
@@ -30,7 +31,8 @@ TEST(CalculatorExample, CoroutineClientComputes) {
 
   auto out = std::make_shared<std::optional<Result<Number>>>();
   endpoint(s, 1).post([&s, out] {
-    rpc::spawn([](rpc::Proxy<Calculator> calc, std::shared_ptr<std::optional<Result<Number>>> o) -> rpc::Task<void> {
+    rpc::spawn([](rpc::Proxy<Calculator> calc,
+                  std::shared_ptr<std::optional<Result<Number>>> o) -> rpc::Task<void> {
       o->emplace(co_await add_then_divide(calc, 10, 20, 3));
     }(endpoint(s, 1).proxy<Calculator>(2, kCalculatorId), out));
   });

@@ -23,7 +23,8 @@ Status check_metadata(const Metadata& md, const RpcLimits& limits) {
 }
 
 Code code_from_wire(std::int32_t c) {
-  return (c >= 0 && c <= static_cast<std::int32_t>(Code::kDataLoss)) ? static_cast<Code>(c) : Code::kUnknown;
+  return (c >= 0 && c <= static_cast<std::int32_t>(Code::kDataLoss)) ? static_cast<Code>(c)
+                                                                     : Code::kUnknown;
 }
 
 }  // namespace
@@ -38,14 +39,18 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
   };
   if (closing_) return fail(Status(Code::kCancelled, "endpoint shut down"));
   SYNOD_ASSERT(ctx_ != nullptr);  // calls start only inside an input (see endpoint.hpp)
-  const Duration budget = std::min(call.options.deadline.value_or(limits_.default_deadline), limits_.max_deadline);
-  if (budget <= Duration::zero()) return fail(Status(Code::kDeadlineExceeded, "deadline already expired"));
-  if (call.to == kNoNode) return fail(invalid_argument("bad target node " + std::to_string(call.to)));
+  const Duration budget =
+      std::min(call.options.deadline.value_or(limits_.default_deadline), limits_.max_deadline);
+  if (budget <= Duration::zero())
+    return fail(Status(Code::kDeadlineExceeded, "deadline already expired"));
+  if (call.to == kNoNode)
+    return fail(invalid_argument("bad target node " + std::to_string(call.to)));
   if (call.payload.size() > limits_.max_payload_bytes) {
-    return fail(resource_exhausted("request of " + std::to_string(call.payload.size()) + " bytes exceeds " +
-                                   std::to_string(limits_.max_payload_bytes)));
+    return fail(resource_exhausted("request of " + std::to_string(call.payload.size()) +
+                                   " bytes exceeds " + std::to_string(limits_.max_payload_bytes)));
   }
-  if (calls_.size() >= limits_.max_pending_calls) return fail(resource_exhausted("too many pending calls"));
+  if (calls_.size() >= limits_.max_pending_calls)
+    return fail(resource_exhausted("too many pending calls"));
   auto parent = call.options.parent.lock();
   if (parent && parent->cancelled()) return fail(Status(Code::kCancelled, "parent call cancelled"));
 
@@ -53,7 +58,8 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
   c->id = id;
   c->info = CallInfo{call.to, call.object, call.method, session_, 0};
   for (auto& i : client_chain_) {
-    if (Status st = i->on_start(c->info, call.options.metadata); !st.is_ok()) return fail(std::move(st));
+    if (Status st = i->on_start(c->info, call.options.metadata); !st.is_ok())
+      return fail(std::move(st));
   }
   if (Status st = check_metadata(call.options.metadata, limits_); !st.is_ok()) {
     for (auto& i : client_chain_) i->on_complete(c->info, st);
@@ -111,7 +117,8 @@ void Endpoint::arm_attempt_timer(ClientCall& c) {
   // Only idempotent methods are retransmitted; others wait for the reply or the deadline.
   if (!c.call.idempotent || c.attempts >= limits_.max_attempts) return;
   const int shift = static_cast<int>(std::min<std::uint32_t>(c.attempts - 1, 16));
-  Duration t = std::min(limits_.attempt_timeout * (std::int64_t{1} << shift), limits_.attempt_timeout_max);
+  Duration t =
+      std::min(limits_.attempt_timeout * (std::int64_t{1} << shift), limits_.attempt_timeout_max);
   t += Duration(rng().between(0, t.count() / 10));  // jitter: callers do not retry in lock step
   if (c.attempt_timer != 0) context().cancel_timer(c.attempt_timer);
   c.attempt_timer = timer(t, kAttemptTimer, c.id);
@@ -127,8 +134,10 @@ void Endpoint::on_attempt_timeout(CallId id) {
   const std::uint64_t known = e == known_epoch_.end() ? 0 : e->second;
   // Same epoch: resend the same request id (the server's dedup table answers if it already ran).
   // The server restarted meanwhile: a new request id, since the old one may have run there.
-  if (known != c.epoch_tag && c.epoch_tag != 0) assign_seq(c);
-  else c.epoch_tag = known;
+  if (known != c.epoch_tag && c.epoch_tag != 0)
+    assign_seq(c);
+  else
+    c.epoch_tag = known;
   transmit(c);
   arm_attempt_timer(c);
 }
@@ -174,7 +183,8 @@ void Endpoint::on_wrong_epoch(ClientCall& c, const RpcReply& reply) {
   if (c.attempt_timer != 0) context().cancel_timer(c.attempt_timer);
   c.attempt_timer = 0;
   ++stats_.retries;
-  const Duration backoff = limits_.retry_backoff * (std::int64_t{1} << std::min<std::uint32_t>(c.attempts, 10));
+  const Duration backoff =
+      limits_.retry_backoff * (std::int64_t{1} << std::min<std::uint32_t>(c.attempts, 10));
   timer(backoff + Duration(rng().between(0, backoff.count())), kRetryTimer, c.id);
 }
 

@@ -14,10 +14,10 @@ struct Endpoint::ClientCall {
   RawDone done;
   CallInfo info;
   Time deadline;
-  std::uint64_t seq = 0;         // current request id's seq; earlier ones stay in `seqs`
+  std::uint64_t seq = 0;  // current request id's seq; earlier ones stay in `seqs`
   std::vector<std::uint64_t> seqs;
-  std::uint64_t epoch_tag = 0;   // server life the current seq is addressed to (0 = unknown)
-  std::uint32_t attempts = 0;    // transmissions so far (all seqs)
+  std::uint64_t epoch_tag = 0;  // server life the current seq is addressed to (0 = unknown)
+  std::uint32_t attempts = 0;   // transmissions so far (all seqs)
   std::uint32_t handshakes = 0;
   TimerId deadline_timer = 0;
   TimerId attempt_timer = 0;

@@ -53,7 +53,8 @@ Status Endpoint::add_export(ObjectId id, std::shared_ptr<void> servant, const Sk
 
 bool Endpoint::unexport(const ObjectId& id) {
   if (!adapter_.remove(id)) return false;
-  if (ctx_ != nullptr) ctx_->observe("rmi_collect", {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}});
+  if (ctx_ != nullptr)
+    ctx_->observe("rmi_collect", {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}});
   return true;
 }
 
@@ -89,7 +90,8 @@ void Endpoint::send_dgc(NodeId node, std::vector<ObjectId> ids, bool dirty) {
   for (std::size_t i = 0; i < ids.size(); i += limits_.max_ids_per_dgc_call) {
     DgcRequest req;
     const auto end = std::min(ids.size(), i + limits_.max_ids_per_dgc_call);
-    req.ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(i), ids.begin() + static_cast<std::ptrdiff_t>(end));
+    req.ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                   ids.begin() + static_cast<std::ptrdiff_t>(end));
     auto ignore = [](const Result<DgcReply>&) {};  // unknown ids: later calls get NOT_FOUND
     if (dirty) {
       dgc.call<DgcService::kDirty>(req, ignore, opts);

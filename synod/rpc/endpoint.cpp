@@ -29,7 +29,9 @@ class InputScope {
 }  // namespace
 
 Endpoint::Endpoint(RpcLimits limits, std::vector<std::unique_ptr<App>> apps)
-    : limits_(limits), apps_(std::move(apps)), adapter_(limits.max_exported_objects),
+    : limits_(limits),
+      apps_(std::move(apps)),
+      adapter_(limits.max_exported_objects),
       dedup_(limits.max_dedup_entries, limits.dedup_ttl, limits.max_dedup_sessions) {}
 
 Endpoint::~Endpoint() { shutdown(); }
@@ -232,13 +234,15 @@ void Endpoint::shutdown() {
 }
 
 std::string Endpoint::status_json() const {
-  auto kv = [](const char* k, std::uint64_t v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
+  auto kv = [](const char* k, std::uint64_t v) {
+    return "\"" + std::string(k) + "\":" + std::to_string(v);
+  };
   return "{" + kv("epoch", epoch_) + "," + kv("serving", serving_ ? 1 : 0) + "," +
          kv("pending", calls_.size()) + "," + kv("running", running_.size()) + "," +
          kv("objects", adapter_.size()) + "," + kv("leases_held", held_leases()) + "," +
          kv("calls_ok", stats_.calls_ok) + "," + kv("calls_failed", stats_.calls_failed) + "," +
-         kv("executed", stats_.executed) + "," + kv("duplicates", stats_.duplicates_answered) + "," +
-         kv("malformed", stats_.malformed) + "}";
+         kv("executed", stats_.executed) + "," + kv("duplicates", stats_.duplicates_answered) +
+         "," + kv("malformed", stats_.malformed) + "}";
 }
 
 }  // namespace synod::rpc

@@ -117,7 +117,9 @@ class Endpoint final : public Protocol {
   Result<Ref<I>> export_object(std::shared_ptr<I> servant);
   bool unexport(const ObjectId& id);
   std::size_t collectable_objects() const { return adapter_.collectable_count(); }
-  void add_server_interceptor(std::shared_ptr<ServerInterceptor> i) { server_chain_.push_back(std::move(i)); }
+  void add_server_interceptor(std::shared_ptr<ServerInterceptor> i) {
+    server_chain_.push_back(std::move(i));
+  }
 
   // ---- Client ----
   template <Interface I>
@@ -126,11 +128,14 @@ class Endpoint final : public Protocol {
   // proxy copy is gone. INVALID_ARGUMENT if the reference is for another interface.
   template <Interface I>
   Result<Proxy<I>> attach(const Ref<I>& ref);
-  // Starts a call; `done` runs exactly once (possibly before call_raw returns, on immediate errors).
+  // Starts a call; `done` runs exactly once (possibly before call_raw returns, on immediate
+  // errors).
   CallId call_raw(RawCall call, RawDone done);
   // Completes the call with CANCELLED now and tells the server (best effort).
   void cancel(CallId id);
-  void add_client_interceptor(std::shared_ptr<ClientInterceptor> i) { client_chain_.push_back(std::move(i)); }
+  void add_client_interceptor(std::shared_ptr<ClientInterceptor> i) {
+    client_chain_.push_back(std::move(i));
+  }
 
   // ---- Introspection ----
   const RpcStats& stats() const { return stats_; }
@@ -186,7 +191,8 @@ class Endpoint final : public Protocol {
   void cancel_server_call(ServerCall& call);
   // dgc.cpp
   void serve_dgc();
-  Status add_export(ObjectId id, std::shared_ptr<void> servant, const SkeletonBase& sk, bool permanent);
+  Status add_export(ObjectId id, std::shared_ptr<void> servant, const SkeletonBase& sk,
+                    bool permanent);
   std::shared_ptr<LeaseHold> hold(const LeaseKey& k);
   void renew_leases();
   void send_dgc(NodeId node, std::vector<ObjectId> ids, bool dirty);
@@ -248,9 +254,11 @@ template <Interface I>
 Status Endpoint::serve(std::uint64_t well_known, std::shared_ptr<I> servant) {
   static_assert(check_interface<I>());
   if (well_known < kFirstAppWellKnown) {
-    return invalid_argument("well-known ids below " + std::to_string(kFirstAppWellKnown) + " are reserved");
+    return invalid_argument("well-known ids below " + std::to_string(kFirstAppWellKnown) +
+                            " are reserved");
   }
-  return add_export(ObjectId::well_known(well_known), std::move(servant), Skeleton<I>::instance(), true);
+  return add_export(ObjectId::well_known(well_known), std::move(servant), Skeleton<I>::instance(),
+                    true);
 }
 
 template <Interface I>

@@ -42,7 +42,9 @@ TEST(RpcEndpoint, CallReturnsTheServantsResponse) {
   });
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->value, 5);
-  auto g = sim_call(s, 1, [](Endpoint& ep) { return ep.proxy<Counter>(2, kCounterId).call<Counter::kGet>(Empty{}); });
+  auto g = sim_call(s, 1, [](Endpoint& ep) {
+    return ep.proxy<Counter>(2, kCounterId).call<Counter::kGet>(Empty{});
+  });
   ASSERT_TRUE(g.is_ok());
   EXPECT_EQ(g->value, 5);
   EXPECT_EQ(c.servants[2]->value(), 5);
@@ -81,16 +83,18 @@ TEST(RpcEndpoint, GarbageFramesAreCountedNotFatal) {
     void on_start(Context& ctx) override { ctx.set_timer(std::chrono::milliseconds(10), 0); }
     void on_message(Context&, NodeId, ByteView) override {}
     void on_timer(Context& ctx, std::uint64_t) override {
-      ctx.send(1, Bytes{0xFF, 0xFF, 0xFF});   // truncated varint
-      ctx.send(1, Bytes{0x0A, 0x7F, 0x01});   // length past the end
-      ctx.send(1, Bytes{});                   // no part at all
+      ctx.send(1, Bytes{0xFF, 0xFF, 0xFF});        // truncated varint
+      ctx.send(1, Bytes{0x0A, 0x7F, 0x01});        // length past the end
+      ctx.send(1, Bytes{});                        // no part at all
       ctx.send(1, Bytes{0x1A, 0x00, 0x12, 0x00});  // two parts (cancel + reply)
     }
   };
   sim::Simulator s(sim_options("none", 2), [](NodeId id) {
     std::vector<std::unique_ptr<Protocol>> v;
-    if (id == 1) v.push_back(std::make_unique<Endpoint>());
-    else v.push_back(std::make_unique<Garbage>());
+    if (id == 1)
+      v.push_back(std::make_unique<Endpoint>());
+    else
+      v.push_back(std::make_unique<Garbage>());
     return v;
   });
   s.start();
@@ -122,7 +126,9 @@ TEST(RpcEndpoint, IdempotentCallsAreRetransmittedThroughLoss) {
   s.start();
   int ok = 0;
   for (int i = 0; i < 20; ++i) {
-    auto r = sim_call(s, 1, [](Endpoint& ep) { return ep.proxy<Counter>(2, kCounterId).call<Counter::kGet>(Empty{}); });
+    auto r = sim_call(s, 1, [](Endpoint& ep) {
+      return ep.proxy<Counter>(2, kCounterId).call<Counter::kGet>(Empty{});
+    });
     ok += r.is_ok() ? 1 : 0;
   }
   EXPECT_GE(ok, 17);  // 5 attempts at 0.49 success each: ~0.04 failure
@@ -163,10 +169,12 @@ TEST(RpcEndpoint, ServerCrashMidCallNeverGivesAWrongResult) {
       CallOptions o;
       o.deadline = std::chrono::seconds(2);
       ep.proxy<Counter>(2, kCounterId)
-          .call<Counter::kSlowAdd>(AddRequest{1, 500}, [first](Result<Value> r) { *first = r.status(); }, o);
+          .call<Counter::kSlowAdd>(
+              AddRequest{1, 500}, [first](Result<Value> r) { *first = r.status(); }, o);
     });
   };
-  sim::Simulator s(sim_options("@300ms crash 2; @400ms restart 2", 2), cluster(setup), rpc_checkers());
+  sim::Simulator s(sim_options("@300ms crash 2; @400ms restart 2", 2), cluster(setup),
+                   rpc_checkers());
   s.start();
   s.run_until(ms(3000));
   ASSERT_TRUE(first->has_value());
@@ -198,7 +206,8 @@ TEST(RpcEndpoint, CancellationReachesTheServant) {
   endpoint(s, 1).post([&s, out] {
     Endpoint& ep = endpoint(s, 1);
     const CallId id = ep.proxy<Counter>(2, kCounterId)
-                          .call<Counter::kSlowAdd>(AddRequest{1, 300}, [out](Result<Value> r) { *out = r.status(); });
+                          .call<Counter::kSlowAdd>(AddRequest{1, 300},
+                                                   [out](Result<Value> r) { *out = r.status(); });
     ep.after(std::chrono::milliseconds(100), [&ep, id] { ep.cancel(id); });
   });
   s.run_until(s.now_ns() + ms(2000));
@@ -227,7 +236,9 @@ TEST(RpcEndpoint, DeadlinePropagatesToNestedCalls) {
     Result<Value> get(ServerCall&, const Empty&) override { return Value{}; }
     Task<Result<Value>> slow_add(ServerCall&, AddRequest) override { co_return Value{}; }
     Task<Result<Value>> relay(ServerCall&, RelayRequest) override { co_return Value{}; }
-    Result<workload::OpenReply> open(ServerCall&, const Empty&) override { return workload::OpenReply{}; }
+    Result<workload::OpenReply> open(ServerCall&, const Empty&) override {
+      return workload::OpenReply{};
+    }
 
    private:
     std::shared_ptr<Seen> seen_;
@@ -243,8 +254,12 @@ TEST(RpcEndpoint, DeadlinePropagatesToNestedCalls) {
   s.start();
   s.run_until(ms(20));
   // Warm up the epochs so the measured call makes no handshake round trips.
-  (void)sim_call(s, 2, [](Endpoint& ep) { return ep.proxy<Counter>(3, kCounterId).call<Counter::kGet>(Empty{}); });
-  (void)sim_call(s, 1, [](Endpoint& ep) { return ep.proxy<Counter>(2, kCounterId).call<Counter::kGet>(Empty{}); });
+  (void)sim_call(s, 2, [](Endpoint& ep) {
+    return ep.proxy<Counter>(3, kCounterId).call<Counter::kGet>(Empty{});
+  });
+  (void)sim_call(s, 1, [](Endpoint& ep) {
+    return ep.proxy<Counter>(2, kCounterId).call<Counter::kGet>(Empty{});
+  });
   CallOptions o;
   o.deadline = std::chrono::milliseconds(500);
   auto r = sim_call(s, 1, [o](Endpoint& ep) {
@@ -273,9 +288,11 @@ TEST(RpcEndpoint, InterceptorsCarryMetadataAndCanReject) {
   class RequireToken final : public ServerInterceptor {
    public:
     Status on_receive(const CallInfo& info, const Metadata& md) override {
-      if (info.object.is_well_known() && info.object.lo < kFirstAppWellKnown) return Status::ok();  // DGC
+      if (info.object.is_well_known() && info.object.lo < kFirstAppWellKnown)
+        return Status::ok();  // DGC
       auto it = md.find("token");
-      if (it == md.end() || it->second != "s3cret") return Status(Code::kPermissionDenied, "no token");
+      if (it == md.end() || it->second != "s3cret")
+        return Status(Code::kPermissionDenied, "no token");
       return Status::ok();
     }
     void on_complete(const CallInfo&, const Status&) override { ++completed; }

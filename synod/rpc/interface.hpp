@@ -5,8 +5,9 @@
 //   class Calculator {
 //    public:
 //     virtual ~Calculator() = default;
-//     virtual Result<AddReply> add(rpc::ServerCall& call, const AddRequest& req) = 0;        // sync
-//     virtual rpc::Task<Result<DivReply>> div(rpc::ServerCall& call, DivRequest req) = 0;   // async
+//     virtual Result<AddReply> add(rpc::ServerCall& call, const AddRequest& req) = 0;        //
+//     sync virtual rpc::Task<Result<DivReply>> div(rpc::ServerCall& call, DivRequest req) = 0;   //
+//     async
 //
 //     static constexpr std::string_view kInterfaceName = "example.Calculator";
 //     static constexpr auto kAdd = rpc::method(1, "add", &Calculator::add, rpc::kIdempotent);
@@ -59,7 +60,8 @@ struct Method {
 
 template <typename I, typename Req, typename Resp>
 constexpr auto method(std::uint32_t id, std::string_view name,
-                      Result<Resp> (I::*fn)(ServerCall&, const Req&), std::uint32_t flags = kNoFlags) {
+                      Result<Resp> (I::*fn)(ServerCall&, const Req&),
+                      std::uint32_t flags = kNoFlags) {
   static_assert(wire::Message<Req> && wire::Message<Resp>,
                 "RPC request and response types must be wire messages (kFields)");
   return Method<I, Req, Resp, decltype(fn), false>{id, name, fn, flags};
@@ -67,7 +69,8 @@ constexpr auto method(std::uint32_t id, std::string_view name,
 
 template <typename I, typename Req, typename Resp>
 constexpr auto method(std::uint32_t id, std::string_view name,
-                      Task<Result<Resp>> (I::*fn)(ServerCall&, Req), std::uint32_t flags = kNoFlags) {
+                      Task<Result<Resp>> (I::*fn)(ServerCall&, Req),
+                      std::uint32_t flags = kNoFlags) {
   static_assert(wire::Message<Req> && wire::Message<Resp>,
                 "RPC request and response types must be wire messages (kFields)");
   return Method<I, Req, Resp, decltype(fn), true>{id, name, fn, flags};

@@ -40,7 +40,9 @@ class LeaseTable {
     return out;
   }
   std::size_t size() const { return refs_.size(); }
-  void disable() { on_released_ = [](const LeaseKey&) {}; }
+  void disable() {
+    on_released_ = [](const LeaseKey&) {};
+  }
 
  private:
   std::map<LeaseKey, int> refs_;

@@ -52,8 +52,8 @@ struct RpcReply {
   std::uint64_t server_epoch = 0;
   std::int32_t code = 0;  // synod::Code
   std::string message;
-  std::string exception;  // remote exception type name, empty for plain status errors
-  Bytes payload;          // the encoded response when code == OK
+  std::string exception;     // remote exception type name, empty for plain status errors
+  Bytes payload;             // the encoded response when code == OK
   bool wrong_epoch = false;  // refused unexecuted: the request named another server life
 
   static constexpr auto kFields = std::make_tuple(

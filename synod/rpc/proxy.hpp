@@ -40,15 +40,16 @@ class Proxy {
       const typename std::remove_cvref_t<decltype(M)>::request& req, CallOptions opts = {}) const {
     using Resp = typename std::remove_cvref_t<decltype(M)>::response;
     auto state = std::make_shared<CallState<Resp>>();
-    const CallId id = call<M>(req, [state](Result<Resp> r) { state->complete(std::move(r)); },
-                              std::move(opts));
+    const CallId id = call<M>(
+        req, [state](Result<Resp> r) { state->complete(std::move(r)); }, std::move(opts));
     return PendingCall<Resp>(std::move(state), id);
   }
 
   template <const auto& M, typename F>
-    requires std::invocable<F&, Result<typename std::remove_cvref_t<decltype(M)>::response>>
-  CallId call(const typename std::remove_cvref_t<decltype(M)>::request& req, F&& done,
-              CallOptions opts = {}) const {
+  requires std::invocable<F&, Result<typename std::remove_cvref_t<decltype(M)>::response>> CallId
+  call(const typename std::remove_cvref_t<decltype(M)>::request& req, F&& done,
+       CallOptions opts = {})
+  const {
     using Desc = std::remove_cvref_t<decltype(M)>;
     using Resp = typename Desc::response;
     static_assert(std::is_same_v<typename Desc::iface, I>, "method of another interface");
@@ -58,7 +59,8 @@ class Proxy {
       if (!r) return done(Result<Resp>(r.status()));
       auto decoded = wire::decode<Resp>(*r);
       if (!decoded) {
-        return done(Result<Resp>(internal_error("malformed response: " + decoded.status().message())));
+        return done(
+            Result<Resp>(internal_error("malformed response: " + decoded.status().message())));
       }
       done(std::move(decoded));
     });
@@ -80,8 +82,9 @@ template <Interface I>
 Result<Proxy<I>> Endpoint::attach(const Ref<I>& ref) {
   if (!ref.valid()) return invalid_argument("attach: empty reference");
   if (ref.interface_id != kInterfaceId<I>) {
-    return invalid_argument("attach: reference is for interface " + std::to_string(ref.interface_id) +
-                            ", not " + std::string(I::kInterfaceName));
+    return invalid_argument("attach: reference is for interface " +
+                            std::to_string(ref.interface_id) + ", not " +
+                            std::string(I::kInterfaceName));
   }
   if (ref.object.is_well_known()) return Proxy<I>(*this, ref.node, ref.object);
   return Proxy<I>(*this, ref.node, ref.object, hold({ref.node, ref.object}));

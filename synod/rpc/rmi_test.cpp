@@ -46,7 +46,9 @@ Task<void> open_and_hold(Endpoint& ep, std::shared_ptr<Holdings> h, int n) {
 TEST(Rmi, ReturnedReferenceBecomesAProxy) {
   sim::Simulator s(sim_options("none", 2), cluster(serve_counter(), short_lease()), rpc_checkers());
   s.start();
-  auto opened = sim_call(s, 1, [](Endpoint& ep) { return ep.proxy<Counter>(2, kCounterId).call<Counter::kOpen>(Empty{}); });
+  auto opened = sim_call(s, 1, [](Endpoint& ep) {
+    return ep.proxy<Counter>(2, kCounterId).call<Counter::kOpen>(Empty{});
+  });
   ASSERT_TRUE(opened.is_ok());
   EXPECT_EQ(opened->tally.node, 2U);
   EXPECT_FALSE(opened->tally.object.is_well_known());  // a random 128-bit id
@@ -70,7 +72,8 @@ TEST(Rmi, HeldReferenceSurvivesAndReleasedOneIsCollected) {
   auto h = std::make_shared<Holdings>();
   NodeSetup setup = [h](NodeId id, Endpoint& ep) {
     serve_counter()(id, ep);
-    if (id == 1) ep.after(std::chrono::milliseconds(50), [&ep, h] { spawn(open_and_hold(ep, h, 3)); });
+    if (id == 1)
+      ep.after(std::chrono::milliseconds(50), [&ep, h] { spawn(open_and_hold(ep, h, 3)); });
   };
   sim::Simulator s(sim_options("none", 2), cluster(setup, short_lease()), rpc_checkers());
   s.start();
@@ -91,7 +94,8 @@ TEST(Rmi, CrashedClientLeaksNothing) {
   auto h = std::make_shared<Holdings>();
   NodeSetup setup = [h](NodeId id, Endpoint& ep) {
     serve_counter()(id, ep);
-    if (id == 1) ep.after(std::chrono::milliseconds(50), [&ep, h] { spawn(open_and_hold(ep, h, 10)); });
+    if (id == 1)
+      ep.after(std::chrono::milliseconds(50), [&ep, h] { spawn(open_and_hold(ep, h, 10)); });
   };
   sim::Simulator s(sim_options("@2s crash 1", 2), cluster(setup, short_lease()), rpc_checkers());
   s.start();
@@ -107,7 +111,9 @@ TEST(Rmi, CrashedClientLeaksNothing) {
 TEST(Rmi, CallOnCollectedObjectIsNotFound) {
   sim::Simulator s(sim_options("none", 2), cluster(serve_counter(), short_lease()), rpc_checkers());
   s.start();
-  auto opened = sim_call(s, 1, [](Endpoint& ep) { return ep.proxy<Counter>(2, kCounterId).call<Counter::kOpen>(Empty{}); });
+  auto opened = sim_call(s, 1, [](Endpoint& ep) {
+    return ep.proxy<Counter>(2, kCounterId).call<Counter::kOpen>(Empty{});
+  });
   ASSERT_TRUE(opened.is_ok());
   s.run_until(s.now_ns() + ms(3000));  // never attached: collected after the export grace
   EXPECT_EQ(endpoint(s, 2).collectable_objects(), 0U);

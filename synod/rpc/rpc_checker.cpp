@@ -24,13 +24,15 @@ class RpcChecker final : public Checker {
     if (e.kind != EventKind::kObserve || e.protocol != Endpoint::kId) return std::nullopt;
     const Id id{obs_get(e.fields, "session"), obs_get(e.fields, "seq")};
     if (e.what == "rpc_send") {
-      sent_[id] = Sent{e.node, static_cast<NodeId>(obs_get(e.fields, "to")), obs_get(e.fields, "method")};
+      sent_[id] =
+          Sent{e.node, static_cast<NodeId>(obs_get(e.fields, "to")), obs_get(e.fields, "method")};
     } else if (e.what == "rpc_exec") {
       return on_exec(e, id);
     } else if (e.what == "rpc_result") {
       auto it = executed_.find(id);
       if (it == executed_.end() || it->second.server != e.node) {
-        return "R4: node " + std::to_string(e.node) + " reported a result for " + str(id) + " it never executed";
+        return "R4: node " + std::to_string(e.node) + " reported a result for " + str(id) +
+               " it never executed";
       }
       if (obs_get(e.fields, "code") == 0) it->second.ok_hash = obs_get(e.fields, "hash");
     } else if (e.what == "rpc_done" && obs_get(e.fields, "code") == 0) {

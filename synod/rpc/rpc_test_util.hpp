@@ -25,7 +25,8 @@ inline sim::ProtocolFactory cluster(NodeSetup setup, RpcLimits limits = {}) {
   };
 }
 
-inline sim::SimOptions sim_options(const std::string& faults, std::uint32_t nodes, std::uint64_t seed = 1) {
+inline sim::SimOptions sim_options(const std::string& faults, std::uint32_t nodes,
+                                   std::uint64_t seed = 1) {
   sim::SimOptions o;
   o.seed = seed;
   o.nodes = nodes;

@@ -10,16 +10,18 @@ namespace synod::rpc {
 Status Endpoint::validate(const RpcRequest& req) const {
   if (req.session == 0 || req.seq == 0) return invalid_argument("request without a request id");
   if (req.payload.size() > limits_.max_payload_bytes) {
-    return resource_exhausted("request payload of " + std::to_string(req.payload.size()) + " bytes exceeds " +
-                              std::to_string(limits_.max_payload_bytes));
+    return resource_exhausted("request payload of " + std::to_string(req.payload.size()) +
+                              " bytes exceeds " + std::to_string(limits_.max_payload_bytes));
   }
-  if (req.metadata.size() > limits_.max_metadata_entries) return invalid_argument("too many metadata entries");
+  if (req.metadata.size() > limits_.max_metadata_entries)
+    return invalid_argument("too many metadata entries");
   for (const auto& [k, v] : req.metadata) {
     if (k.size() > limits_.max_metadata_bytes || v.size() > limits_.max_metadata_bytes) {
       return invalid_argument("metadata entry too long");
     }
   }
-  if (req.deadline_ns <= 0) return Status(Code::kDeadlineExceeded, "request arrived with no time left");
+  if (req.deadline_ns <= 0)
+    return Status(Code::kDeadlineExceeded, "request arrived with no time left");
   return Status::ok();
 }
 
@@ -40,7 +42,8 @@ void Endpoint::on_request(NodeId from, RpcRequest& req) {
       ++stats_.duplicates_coalesced;  // the one execution's reply will answer it
       return;
     case DedupTable::State::kExpired:
-      return reply_status(from, req, Status(Code::kAborted, "request id expired from the dedup table"));
+      return reply_status(from, req,
+                          Status(Code::kAborted, "request id expired from the dedup table"));
     case DedupTable::State::kNew: break;
   }
   if (Status st = validate(req); !st.is_ok()) return reply_status(from, req, st);
@@ -56,7 +59,8 @@ void Endpoint::on_request(NodeId from, RpcRequest& req) {
   if (!inv) return reply_status(from, req, inv.status());
   const CallInfo info{from, req.object, req.method, req.session, req.seq};
   for (auto& i : server_chain_) {
-    if (Status st = i->on_receive(info, req.metadata); !st.is_ok()) return reply_status(from, req, st);
+    if (Status st = i->on_receive(info, req.metadata); !st.is_ok())
+      return reply_status(from, req, st);
   }
   execute(from, req, std::move(*inv), key);
 }
@@ -71,7 +75,8 @@ void Endpoint::execute(NodeId from, RpcRequest& req, Invocation inv, const Reque
                                  {"session", obs_u64(req.session)},
                                  {"seq", obs_u64(req.seq)},
                                  {"method", req.method}});
-  inv(call, [this, from, key](Status st, Bytes payload) { complete(from, key, st, std::move(payload)); });
+  inv(call,
+      [this, from, key](Status st, Bytes payload) { complete(from, key, st, std::move(payload)); });
 }
 
 void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& status, Bytes payload) {
@@ -85,7 +90,8 @@ void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& stat
   }
   Status st = status;
   if (st.is_ok() && payload.size() > limits_.max_payload_bytes) {
-    st = resource_exhausted("response of " + std::to_string(payload.size()) + " bytes exceeds the limit");
+    st = resource_exhausted("response of " + std::to_string(payload.size()) +
+                            " bytes exceeds the limit");
     payload.clear();
   }
   const std::int64_t hash = st.is_ok() ? obs_u64(hash64(payload)) : 0;
@@ -138,7 +144,9 @@ void Endpoint::cancel_server_call(ServerCall& call) {
 
 Duration ServerCall::remaining() const { return deadline_ - ep_.now(); }
 
-bool ServerCall::cancelled() const { return cancel_requested_ || ep_.closing_ || ep_.now() >= deadline_; }
+bool ServerCall::cancelled() const {
+  return cancel_requested_ || ep_.closing_ || ep_.now() >= deadline_;
+}
 
 CallOptions ServerCall::nested() {
   CallOptions o;

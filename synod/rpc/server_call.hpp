@@ -20,8 +20,14 @@ class Endpoint;
 class ServerCall : public std::enable_shared_from_this<ServerCall> {
  public:
   ServerCall(Endpoint& ep, NodeId caller, const RpcRequest& req, Time deadline)
-      : ep_(ep), caller_(caller), session_(req.session), seq_(req.seq), object_(req.object),
-        method_(req.method), deadline_(deadline), metadata_(req.metadata) {}
+      : ep_(ep),
+        caller_(caller),
+        session_(req.session),
+        seq_(req.seq),
+        object_(req.object),
+        method_(req.method),
+        deadline_(deadline),
+        metadata_(req.metadata) {}
 
   NodeId caller() const { return caller_; }
   std::uint64_t session() const { return session_; }

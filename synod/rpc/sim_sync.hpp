@@ -25,12 +25,14 @@ auto sim_call(sim::Simulator& s, NodeId node, F start, Duration max_wait = std::
   using R = std::remove_cvref_t<decltype(start(std::declval<Endpoint&>()).result())>;
   const std::int64_t limit = s.now_ns() + max_wait.count();
   while (s.node(node) == nullptr && s.now_ns() < limit) s.run_until(s.now_ns() + 1'000'000);
-  auto* ep = s.node(node) == nullptr ? nullptr : static_cast<Endpoint*>(s.node(node)->find(Endpoint::kId));
+  auto* ep =
+      s.node(node) == nullptr ? nullptr : static_cast<Endpoint*>(s.node(node)->find(Endpoint::kId));
   if (ep == nullptr) return R(unavailable("node " + std::to_string(node) + " is down"));
   auto out = std::make_shared<std::optional<R>>();
   ep->post([ep, out, start = std::move(start)]() mutable {
     auto pending = std::make_shared<decltype(start(*ep))>(start(*ep));
-    spawn([](std::shared_ptr<decltype(start(*ep))> p, std::shared_ptr<std::optional<R>> o) -> Task<void> {
+    spawn([](std::shared_ptr<decltype(start(*ep))> p,
+             std::shared_ptr<std::optional<R>> o) -> Task<void> {
       o->emplace(co_await *p);
     }(pending, out));
   });

@@ -87,8 +87,8 @@ class Skeleton final : public SkeletonBase {
     std::apply([&](const auto&... m) { (try_method(m, method, typed, payload, limits, out), ...); },
                I::kMethods);
     if (!out) {
-      return Status(Code::kUnimplemented, std::string(I::kInterfaceName) + " has no method " +
-                                              std::to_string(method));
+      return Status(Code::kUnimplemented,
+                    std::string(I::kInterfaceName) + " has no method " + std::to_string(method));
     }
     return std::move(*out);
   }

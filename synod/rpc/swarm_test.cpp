@@ -33,8 +33,9 @@ TEST(RpcSwarm, ThousandSeedsNoViolations) {
   EXPECT_EQ(r.seeds, 1000U);
   EXPECT_TRUE(r.replay_matches);
   EXPECT_GT(r.events, 5'000'000U);  // the workload really ran (~10k events per seed)
-  std::printf("rpc swarm: %llu seeds, %llu events, %.1f s wall\n", static_cast<unsigned long long>(r.seeds),
-              static_cast<unsigned long long>(r.events), r.wall_seconds);
+  std::printf("rpc swarm: %llu seeds, %llu events, %.1f s wall\n",
+              static_cast<unsigned long long>(r.seeds), static_cast<unsigned long long>(r.events),
+              r.wall_seconds);
 }
 
 // Negative control: the checker must object to a request executed twice (R1) and to a reply the

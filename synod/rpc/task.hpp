@@ -94,7 +94,9 @@ class [[nodiscard]] Task {
   }
 
   bool await_ready() const noexcept { return h_.done(); }
-  void await_suspend(std::coroutine_handle<> awaiter) noexcept { h_.promise().continuation = awaiter; }
+  void await_suspend(std::coroutine_handle<> awaiter) noexcept {
+    h_.promise().continuation = awaiter;
+  }
   T await_resume() { return h_.promise().take(); }
 
  private:

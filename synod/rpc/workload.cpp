@@ -48,12 +48,14 @@ class Caller final : public App {
       case 2: {
         const auto delay = static_cast<std::uint32_t>(ep_->rng().between(0, 300));
         const CallId id = counter.call<Counter::kSlowAdd>(AddRequest{2, delay}, ignore, opts);
-        if (ep_->rng().chance(0.2)) ep_->after(std::chrono::milliseconds(50), [this, id] { ep_->cancel(id); });
+        if (ep_->rng().chance(0.2))
+          ep_->after(std::chrono::milliseconds(50), [this, id] { ep_->cancel(id); });
         break;
       }
       case 3: {
         const NodeId via = peers[ep_->rng().below(peers.size())];
-        counter.call<Counter::kRelay>(RelayRequest{via == to ? ep_->self() : via, 3, 0}, ignore, opts);
+        counter.call<Counter::kRelay>(RelayRequest{via == to ? ep_->self() : via, 3, 0}, ignore,
+                                      opts);
         break;
       }
       default: spawn(use_tally(*ep_, counter, opts)); break;
@@ -123,7 +125,8 @@ Result<WorkloadOptions> parse_workload_options(const ProtocolOptions& opts) {
   if (!deadline) return deadline.status();
   auto lease = option_duration(opts, "lease", o.lease);
   if (!lease) return lease.status();
-  if (*interval <= Duration::zero() || *deadline <= Duration::zero() || *lease < std::chrono::milliseconds(30)) {
+  if (*interval <= Duration::zero() || *deadline <= Duration::zero() ||
+      *lease < std::chrono::milliseconds(30)) {
     return invalid_argument("rpc: interval and deadline must be positive, lease at least 30ms");
   }
   return WorkloadOptions{*interval, *deadline, *lease};

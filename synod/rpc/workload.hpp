@@ -31,9 +31,9 @@ struct RelayRequest {
   std::uint32_t target = 0;  // node whose counter receives the nested add
   std::int64_t delta = 0;
   std::uint32_t delay_ms = 0;  // wait this long before the nested call
-  static constexpr auto kFields = std::make_tuple(wire::field<1>(&RelayRequest::target),
-                                                  wire::field<2, wire::zigzag>(&RelayRequest::delta),
-                                                  wire::field<3>(&RelayRequest::delay_ms));
+  static constexpr auto kFields = std::make_tuple(
+      wire::field<1>(&RelayRequest::target), wire::field<2, wire::zigzag>(&RelayRequest::delta),
+      wire::field<3>(&RelayRequest::delay_ms));
 };
 
 struct Empty {
