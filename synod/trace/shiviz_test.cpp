@@ -132,6 +132,7 @@ std::size_t expect_delivers_dominate_sends(const std::vector<LogEvent>& events) 
 // Reference: js/model/parser.js, vectorTimestamp.js, modelGraph.js in DistributedClocks/shiviz.
 TEST(Shiviz, GoldenSmallTrace) {
   const auto trace = load("small.jsonl");
+  ASSERT_FALSE(trace.empty());
   ShivizStats st;
   const std::string log = export_log(trace, {}, &st);
   EXPECT_EQ(log, slurp(kFixtures + "/small.shiviz"));
@@ -145,6 +146,7 @@ TEST(Shiviz, GoldenSmallTrace) {
 
 TEST(Shiviz, SimulatedHeartbeatWithFaultsFollowsShivizRules) {
   const auto trace = load("heartbeat_faults.jsonl");
+  ASSERT_FALSE(trace.empty());
   ShivizStats st;
   const auto events = parse_like_shiviz(export_log(trace, {}, &st));
   EXPECT_EQ(events.size(), st.events);
@@ -158,6 +160,7 @@ TEST(Shiviz, SimulatedHeartbeatWithFaultsFollowsShivizRules) {
 
 TEST(Shiviz, WindowCutsSendsOffAndDeliveriesBecomeLocal) {
   const auto trace = load("heartbeat_faults.jsonl");
+  ASSERT_FALSE(trace.empty());
   TraceWindow w;
   w.from = std::chrono::milliseconds(950);
   w.to = std::chrono::milliseconds(1400);
@@ -175,6 +178,7 @@ TEST(Shiviz, WindowCutsSendsOffAndDeliveriesBecomeLocal) {
 // its send. Message ids are per sender (both nodes use m=1 here).
 TEST(Shiviz, SkewedWallClocksStillGiveCausalClocks) {
   const auto trace = load("skewed.jsonl");
+  ASSERT_FALSE(trace.empty());
   auto merged_copy = trace;
   auto merged = merge_traces({std::move(merged_copy)});
   ShivizStats st;

@@ -101,6 +101,7 @@ TEST(XmlChecker, CatchesTheUsualMistakes) {
 
 TEST(Spacetime, SmallTraceHasTheExpectedMarks) {
   const auto trace = load("small.jsonl");
+  ASSERT_FALSE(trace.empty());
   SpacetimeOptions opts;
   opts.names = {{1, "heartbeat"}};
   opts.title = "small <trace> & co";
@@ -137,6 +138,7 @@ TEST(Spacetime, SmallTraceHasTheExpectedMarks) {
 
 TEST(Spacetime, ArrowsPointForwardInBothSpacings) {
   const auto trace = load("heartbeat_faults.jsonl");
+  ASSERT_FALSE(trace.empty());
   for (Spacing spacing : {Spacing::kTime, Spacing::kOrder}) {
     SpacetimeOptions opts;
     opts.spacing = spacing;
@@ -161,6 +163,7 @@ TEST(Spacetime, ArrowsPointForwardInBothSpacings) {
 
 TEST(Spacetime, TruncationIsShownInThePicture) {
   const auto trace = load("heartbeat_faults.jsonl");
+  ASSERT_FALSE(trace.empty());
   TraceWindow w;
   w.max_node_events = 40;
   const Selection sel = select_events(trace, w);
@@ -176,6 +179,7 @@ TEST(Spacetime, TruncationIsShownInThePicture) {
 
 TEST(Spacetime, HtmlIsStandaloneWithLegendAndDetailsPanel) {
   const auto trace = load("small.jsonl");
+  ASSERT_FALSE(trace.empty());
   std::string html;
   const SpacetimeStats st = render_html(select_events(trace, {}), {}, html);
   EXPECT_EQ(st.arrows, 3U);
@@ -196,6 +200,7 @@ TEST(Spacetime, HtmlIsStandaloneWithLegendAndDetailsPanel) {
 
 TEST(Select, WindowNodesProtocolAndOrigin) {
   const auto trace = load("small.jsonl");
+  ASSERT_FALSE(trace.empty());
   TraceWindow w;
   w.from = std::chrono::milliseconds(20);
   w.to = std::chrono::milliseconds(60);
