@@ -2,6 +2,8 @@
 
 #include "synod/channel/channel_catalog.hpp"
 #include "synod/channel/channel_checker.hpp"
+#include "synod/election/election_catalog.hpp"
+#include "synod/election/election_checker.hpp"
 #include "synod/heartbeat/heartbeat.hpp"
 #include "synod/heartbeat/heartbeat_checker.hpp"
 #include "synod/rpc/rpc_checker.hpp"
@@ -18,6 +20,9 @@ const std::vector<CatalogEntry>& catalog() {
         {channel::reliable_stream_spec(), [] { return channel::reliable_channel_checkers(); }});
     v.push_back({channel::best_effort_stream_spec(),
                  [] { return channel::best_effort_channel_checkers(); }});
+    v.push_back({election::bully_spec(), [] { return election::election_checkers(); }});
+    v.push_back({election::ring_spec(), [] { return election::election_checkers(); }});
+    v.push_back({election::election_spec(), [] { return election::election_checkers(); }});
     return v;
   }();
   return entries;

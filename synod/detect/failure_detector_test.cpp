@@ -230,6 +230,7 @@ class SendContext final : public Context {
   NodeId self() const override { return 1; }
   std::span<const NodeId> peers() const override { return kPeers; }
   void send(NodeId to, Bytes) override { ++sent[to]; }
+  bool writable(NodeId to) const override { return to != blocked; }
   TimerId set_timer(Duration after, std::uint64_t tag) override {
     last_after = after;
     last_tag = tag;
@@ -247,6 +248,7 @@ class SendContext final : public Context {
   std::uint64_t last_tag = 0;
   TimerId timers = 0;
   int cancelled = 0;
+  NodeId blocked = kNoNode;
 
  private:
   Rng rng_{1};
@@ -266,9 +268,13 @@ TEST(HeartbeatSender, SendsToEveryPeerEachJitteredPeriod) {
   EXPECT_EQ(ctx.sent[2], 50);
   EXPECT_EQ(ctx.sent[3], 50);
   EXPECT_EQ(s.sent(), 100U);
+  ctx.blocked = 3;  // its window is full: skipped, not queued
+  EXPECT_TRUE(s.on_timer(ctx, 7, Bytes{1}));
+  EXPECT_EQ(ctx.sent[3], 50);
+  EXPECT_EQ(s.skipped(), 1U);
   s.stop(ctx);
   EXPECT_TRUE(s.on_timer(ctx, 7, Bytes{1}));  // a timer already in flight: swallowed
-  EXPECT_EQ(s.sent(), 100U);
+  EXPECT_EQ(s.sent(), 101U);
 }
 
 }  // namespace

@@ -16,6 +16,10 @@ bool HeartbeatSender::on_timer(Context& ctx, std::uint64_t tag, const Bytes& pay
   if (tag != tag_) return false;
   if (!running_) return true;
   for (NodeId peer : ctx.peers()) {
+    if (!ctx.writable(peer)) {
+      ++skipped_;
+      continue;
+    }
     ctx.send(peer, payload);
     ++sent_;
   }

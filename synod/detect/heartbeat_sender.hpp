@@ -24,10 +24,14 @@ class HeartbeatSender {
   void start(Context& ctx);
   void stop(Context& ctx);
   // When `tag` is this sender's timer: sends `payload` to every peer, re-arms, returns true.
+  // Peers that are not writable (a channel's window is full: the peer is down or cut off) are
+  // skipped: a heartbeat queued behind a full window would arrive late and only delay the
+  // protocol's real messages; silence is what the detector should see.
   // Other tags return false untouched, so a protocol can try it first in its on_timer.
   bool on_timer(Context& ctx, std::uint64_t tag, const Bytes& payload);
 
   std::uint64_t sent() const { return sent_; }
+  std::uint64_t skipped() const { return skipped_; }
 
  private:
   void arm(Context& ctx);
@@ -37,6 +41,7 @@ class HeartbeatSender {
   TimerId timer_ = 0;
   bool running_ = false;
   std::uint64_t sent_ = 0;
+  std::uint64_t skipped_ = 0;
 };
 
 }  // namespace synod::detect

@@ -1,0 +1,90 @@
+#include "synod/election/bully.hpp"
+
+namespace synod::election {
+
+// B2: ELECTION to every higher process we believe alive; none: we are the coordinator.
+void Bully::start_election(Context& ctx) {
+  bool asked = false;
+  for (NodeId peer : ctx.peers()) {
+    if (peer > ctx.self() && !suspected(peer)) {
+      send(ctx, peer, MsgType::kElection);
+      asked = true;
+    }
+  }
+  if (asked) {
+    wait(ctx, Phase::kAwaitAnswer, options().answer_timeout, kAnswerTimer);
+  } else {
+    become_coordinator(ctx);
+  }
+}
+
+// B2: COORDINATOR to every lower process (higher ones are down; when one recovers it bullies).
+void Bully::become_coordinator(Context& ctx) {
+  abandon_election(ctx);
+  if (!declare(ctx)) return;  // storage failed: reconcile() tries again on the next input
+  for (NodeId peer : ctx.peers()) {
+    if (peer < ctx.self()) send(ctx, peer, MsgType::kCoordinator, ctx.self(), epoch());
+  }
+}
+
+void Bully::handle(Context& ctx, NodeId from, const ElectionMessage& msg) {
+  switch (static_cast<MsgType>(msg.type)) {
+    case MsgType::kElection:          // B3
+      if (from > ctx.self()) return;  // only lower processes send us ELECTION
+      send(ctx, from, MsgType::kAnswer);
+      if (phase_ != Phase::kIdle) return;
+      if (leader() == ctx.self() && !stale()) {
+        // Already the coordinator: the election we would begin ends with us again, so we give
+        // its result straight away -- our current epoch -- instead of a new epoch per asker.
+        send(ctx, from, MsgType::kCoordinator, ctx.self(), epoch());
+      } else {
+        start_election(ctx);
+      }
+      return;
+    case MsgType::kAnswer:  // B4
+      if (phase_ == Phase::kAwaitAnswer && from > ctx.self()) {
+        wait(ctx, Phase::kAwaitCoordinator, options().coordinator_timeout, kCoordinatorTimer);
+      }
+      return;
+    case MsgType::kCoordinator:  // B5
+      if (from < ctx.self()) {
+        if (phase_ == Phase::kIdle) start_election(ctx);  // bully the lower coordinator
+      } else if (from == msg.leader &&
+                 (accept(ctx, msg.leader, msg.epoch) || msg.epoch == epoch())) {
+        abandon_election(ctx);  // a new coordinator, or ours confirming its reign
+      }
+      return;
+    default: return;  // ring messages: not ours
+  }
+}
+
+void Bully::on_election_timer(Context& ctx, std::uint64_t tag) {
+  if (tag == kAnswerTimer && phase_ == Phase::kAwaitAnswer) {
+    become_coordinator(ctx);  // B2: no higher process answered in time
+  } else if (tag == kCoordinatorTimer && phase_ == Phase::kAwaitCoordinator) {
+    phase_ = Phase::kIdle;  // B4: the higher process died before announcing; begin again
+    start_election(ctx);
+  }
+}
+
+void Bully::wait(Context& ctx, Phase phase, Duration d, std::uint64_t tag) {
+  ctx.cancel_timer(timer_);
+  phase_ = phase;
+  timer_ = ctx.set_timer(d, tag);
+}
+
+void Bully::abandon_election(Context& ctx) {
+  ctx.cancel_timer(timer_);
+  phase_ = Phase::kIdle;
+}
+
+std::string Bully::algorithm_status() const {
+  switch (phase_) {
+    case Phase::kIdle: return "\"idle\"";
+    case Phase::kAwaitAnswer: return "\"awaiting answer\"";
+    case Phase::kAwaitCoordinator: return "\"awaiting coordinator\"";
+  }
+  return "\"?\"";
+}
+
+}  // namespace synod::election

@@ -1,0 +1,54 @@
+// The bully election (Garcia-Molina 1982), as the textbook gives it, driven by the failure
+// detector and with an epoch on every coordinator (election_base.hpp, epoch.hpp).
+//
+// Rules (each cited in bully_test.cpp):
+//  B1 A process begins an election when it notices the coordinator has failed, or when it starts
+//     or recovers (election_base.hpp: reconcile).
+//  B2 To begin an election it sends ELECTION to every process with a higher id (those the
+//     detector does not suspect) and waits `answer_timeout` for an ANSWER. With no higher process
+//     to ask, or no ANSWER in time, it considers itself coordinator and sends COORDINATOR to every
+//     process with a lower id. (The highest process, recovering, thus bullies at once.)
+//  B3 On ELECTION from a lower process: send back ANSWER and begin an election unless one is
+//     already under way.
+//  B4 On ANSWER: wait `coordinator_timeout` for a COORDINATOR; if none arrives, begin again.
+//  B5 On COORDINATOR: record the sender as coordinator (if its epoch is newer). A process that
+//     receives COORDINATOR from a lower id does not accept it: it bullies (begins an election).
+#pragma once
+
+#include <string>
+
+#include "synod/election/election_base.hpp"
+
+namespace synod::election {
+
+class Bully final : public ElectionBase {
+ public:
+  static constexpr ProtocolId kId = 60;
+
+  explicit Bully(ElectionOptions options) : ElectionBase(options) {}
+
+  ProtocolId id() const override { return kId; }
+  std::string_view name() const override { return "bully"; }
+
+  enum class Phase : std::uint8_t { kIdle, kAwaitAnswer, kAwaitCoordinator };
+  Phase phase() const { return phase_; }
+
+ private:
+  static constexpr std::uint64_t kAnswerTimer = kFirstAlgorithmTimer;
+  static constexpr std::uint64_t kCoordinatorTimer = kFirstAlgorithmTimer + 1;
+
+  bool in_election() const override { return phase_ != Phase::kIdle; }
+  void start_election(Context& ctx) override;
+  void handle(Context& ctx, NodeId from, const ElectionMessage& msg) override;
+  void on_election_timer(Context& ctx, std::uint64_t tag) override;
+  void abandon_election(Context& ctx) override;
+  std::string algorithm_status() const override;
+
+  void become_coordinator(Context& ctx);
+  void wait(Context& ctx, Phase phase, Duration d, std::uint64_t tag);
+
+  Phase phase_ = Phase::kIdle;
+  TimerId timer_ = 0;
+};
+
+}  // namespace synod::election
