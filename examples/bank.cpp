@@ -20,8 +20,24 @@ Result<Amount> AccountServant::withdraw(rpc::ServerCall&, const Amount& req) {
 }
 
 Result<AccountRef> BankServant::open(rpc::ServerCall& call, const OpenRequest& req) {
-  (void)req;
-  auto ref = call.endpoint().export_object<Account>(std::make_shared<AccountServant>());
+  auto account = std::make_shared<AccountServant>();
+  if (!req.owner.empty()) {
+    if (accounts_.contains(req.owner)) {
+      return Status(Code::kAlreadyExists, "account '" + req.owner + "' exists");
+    }
+    if (accounts_.size() >= kMaxAccounts) return resource_exhausted("too many accounts");
+  }
+  auto ref = call.endpoint().export_object<Account>(account);
+  if (!ref) return ref.status();
+  if (!req.owner.empty()) accounts_.emplace(req.owner, std::move(account));
+  return AccountRef{*ref};
+}
+
+Result<AccountRef> BankServant::lookup(rpc::ServerCall& call, const OpenRequest& req) {
+  auto it = accounts_.find(req.owner);
+  if (it == accounts_.end()) return not_found("no account '" + req.owner + "'");
+  // Every lookup exports a new reference to the same servant: each is leased on its own.
+  auto ref = call.endpoint().export_object<Account>(it->second);
   if (!ref) return ref.status();
   return AccountRef{*ref};
 }

@@ -55,16 +55,22 @@ struct TransferRequest {
                       wire::field<3, wire::zigzag>(&TransferRequest::cents));
 };
 
+// open(owner) creates an account and returns a reference to it. A named account is kept by the
+// bank (its state outlives the references); lookup(owner) hands out a fresh reference to it. An
+// account opened with an empty owner is anonymous: the bank keeps no pointer, so once every
+// reference is released (or its lease expires) the servant itself is destroyed.
 class Bank {
  public:
   virtual ~Bank() = default;
   virtual Result<AccountRef> open(rpc::ServerCall& call, const OpenRequest& req) = 0;
   virtual rpc::Task<Result<Amount>> transfer(rpc::ServerCall& call, TransferRequest req) = 0;
+  virtual Result<AccountRef> lookup(rpc::ServerCall& call, const OpenRequest& req) = 0;
 
   static constexpr std::string_view kInterfaceName = "examples.Bank";
   static constexpr auto kOpen = rpc::method(1, "open", &Bank::open);
   static constexpr auto kTransfer = rpc::method(2, "transfer", &Bank::transfer);
-  static constexpr auto kMethods = std::make_tuple(kOpen, kTransfer);
+  static constexpr auto kLookup = rpc::method(3, "lookup", &Bank::lookup, rpc::kIdempotent);
+  static constexpr auto kMethods = std::make_tuple(kOpen, kTransfer, kLookup);
 };
 
 inline constexpr std::uint64_t kBankId = rpc::kFirstAppWellKnown + 1;
@@ -83,8 +89,16 @@ class AccountServant final : public Account {
 // (withdraw then deposit) under the caller's deadline. Accounts may live on other nodes.
 class BankServant final : public Bank {
  public:
+  // Named accounts kept at most (open of another name: RESOURCE_EXHAUSTED).
+  static constexpr std::size_t kMaxAccounts = 10000;
+
   Result<AccountRef> open(rpc::ServerCall& call, const OpenRequest& req) override;
   rpc::Task<Result<Amount>> transfer(rpc::ServerCall& call, TransferRequest req) override;
+  Result<AccountRef> lookup(rpc::ServerCall& call, const OpenRequest& req) override;
+  std::size_t named_accounts() const { return accounts_.size(); }
+
+ private:
+  std::map<std::string, std::shared_ptr<AccountServant>> accounts_;
 };
 
 }  // namespace synod::examples

@@ -1,5 +1,6 @@
 #include "apps/synod/catalog.hpp"
 
+#include "examples/serve.hpp"
 #include "synod/channel/channel_catalog.hpp"
 #include "synod/channel/channel_checker.hpp"
 #include "synod/election/election_catalog.hpp"
@@ -23,6 +24,8 @@ const std::vector<CatalogEntry>& catalog() {
     v.push_back({election::bully_spec(), [] { return election::election_checkers(); }});
     v.push_back({election::ring_spec(), [] { return election::election_checkers(); }});
     v.push_back({election::election_spec(), [] { return election::election_checkers(); }});
+    v.push_back({examples::calculator_spec(), [] { return rpc::rpc_checkers(); }});
+    v.push_back({examples::bank_spec(), [] { return rpc::rpc_checkers(); }});
     return v;
   }();
   return entries;

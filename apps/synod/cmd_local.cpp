@@ -291,6 +291,8 @@ void add_local_command(CLI::App& app, Commands& out) {
   a->up = sub->add_subcommand("up", "Start N nodes (foreground unless --detach)");
   a->up->add_option("--nodes", a->spec.nodes, "Number of nodes (1..64)")->required();
   a->up->add_option("--protocols", a->protocols, "Comma-separated protocols (default heartbeat)");
+  a->up->add_option("--clients", a->spec.clients,
+                    "Client slots after the nodes, for `synod rpc` (default 0)");
   a->up->add_option("--base-port", a->spec.base_port,
                     "Port of node 1; node i uses base+i-1 (default 7001)");
   a->up->add_option("--dir", a->spec.dir, "Cluster directory (default .synod/local)");

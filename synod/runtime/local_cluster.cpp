@@ -17,9 +17,14 @@ Result<std::vector<NodeConfig>> plan_local_cluster(const LocalClusterSpec& spec)
   if (spec.nodes < 1 || spec.nodes > kMaxLocalNodes) {
     return invalid_argument("--nodes must be in [1, " + std::to_string(kMaxLocalNodes) + "]");
   }
-  if (spec.base_port < 1 || spec.base_port + spec.nodes - 1 > 65535) {
+  if (spec.clients < 0 || spec.nodes + spec.clients > kMaxLocalNodes) {
+    return invalid_argument("--nodes plus --clients must be at most " +
+                            std::to_string(kMaxLocalNodes));
+  }
+  const int ids = spec.nodes + spec.clients;
+  if (spec.base_port < 1 || spec.base_port + ids - 1 > 65535) {
     return invalid_argument("--base-port " + std::to_string(spec.base_port) +
-                            " leaves no room for " + std::to_string(spec.nodes) + " ports");
+                            " leaves no room for " + std::to_string(ids) + " ports");
   }
   std::error_code ec;
   const fs::path dir = fs::absolute(spec.dir, ec);
@@ -30,7 +35,7 @@ Result<std::vector<NodeConfig>> plan_local_cluster(const LocalClusterSpec& spec)
     ConfigOverrides o;
     o.id = std::to_string(id);
     o.listen = "127.0.0.1:" + std::to_string(spec.base_port + i - 1);
-    for (int j = 1; j <= spec.nodes; ++j) {
+    for (int j = 1; j <= ids; ++j) {
       if (j != i)
         o.peers.push_back(std::to_string(j) +
                           "=127.0.0.1:" + std::to_string(spec.base_port + j - 1));

@@ -18,6 +18,10 @@ inline constexpr int kMaxLocalNodes = 64;
 
 struct LocalClusterSpec {
   int nodes = 3;
+  // Client slots: ids nodes+1..nodes+clients (ports continue after the nodes') are listed as
+  // peers in every node's config but not started, so that short-lived client nodes (`synod rpc`)
+  // can join the cluster. A slot has no node-<id>.toml.
+  int clients = 0;
   std::vector<std::string> protocols = {"heartbeat"};
   int base_port = 7001;  // node i listens on base_port + i - 1
   std::string dir = ".synod/local";

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include "synod/runtime/causal_header.hpp"
@@ -175,13 +176,15 @@ void NodeRuntime::run_for(Duration d) {
 }
 
 int NodeRuntime::run() {
-  signals_.add(SIGINT);
-  signals_.add(SIGTERM);
-  signals_.async_wait([this](std::error_code ec, int signo) {
-    if (ec) return;
-    log_->info("received signal {}, shutting down", signo);
-    shutdown();
-  });
+  if (handle_signals_) {
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.async_wait([this](std::error_code ec, int signo) {
+      if (ec) return;
+      log_->info("received signal {}, shutting down", signo);
+      shutdown();
+    });
+  }
   trace(recovering_ ? EventKind::kRecover : EventKind::kStart, kNoNode, 0, 0);
   node_->start(recovering_);
   schedule_flush();
@@ -191,6 +194,13 @@ int NodeRuntime::run() {
 
 void NodeRuntime::request_stop() {
   asio::post(io_, [this] { shutdown(); });
+}
+
+void NodeRuntime::post(std::function<void()> fn) { asio::post(io_, std::move(fn)); }
+
+void NodeRuntime::input_now(ProtocolId protocol, std::uint64_t tag) {
+  if (stopped_ || !node_) return;
+  node_->fire_timer(protocol, tag);
 }
 
 void NodeRuntime::shutdown() {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -47,8 +48,22 @@ class NodeRuntime final : public NodeEnv {
   int run();
   // Runs the loop for at most `d` (tests).
   void run_for(Duration d);
-  // Same as receiving SIGTERM.
+  // Same as receiving SIGTERM. Thread-safe.
   void request_stop();
+  // Whether run() should also stop on SIGINT/SIGTERM (default true). A process hosting several
+  // NodeRuntimes, or a client that handles signals itself, turns it off before run().
+  void set_handle_signals(bool on) { handle_signals_ = on; }
+
+  // ---- Reaching the hosted protocols from outside the loop (rpc's runtime facade) ----
+  // Runs fn on the loop thread, after the node has started. Thread-safe: the one entry point for
+  // other threads. fn may call find() and input_now().
+  void post(std::function<void()> fn);
+  // The hosted protocol with this id, or nullptr. Loop thread only (inside a posted closure).
+  Protocol* find(ProtocolId protocol) { return node_ ? node_->find(protocol) : nullptr; }
+  // Gives `protocol` a timer input with `tag` now, synchronously, as if a timer had fired (not
+  // traced). This is how code outside the node makes a protocol run something queued for its next
+  // input. Loop thread only; ignored once the node has stopped.
+  void input_now(ProtocolId protocol, std::uint64_t tag);
 
   // Node status plus "runtime": counters, connections, uptime.
   std::string status_json() const;
@@ -101,6 +116,7 @@ class NodeRuntime final : public NodeEnv {
   std::uint64_t bad_causal_headers_ = 0;
   bool stopped_ = false;
   bool sync_failed_ = false;
+  bool handle_signals_ = true;
   std::chrono::steady_clock::time_point started_;
 };
 
