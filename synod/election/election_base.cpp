@@ -114,6 +114,7 @@ void ElectionBase::send(Context& ctx, NodeId to, MsgType type, NodeId leader, Ep
 void ElectionBase::learn(const ElectionMessage& msg) {
   const std::uint64_t seen = std::max(msg.max_round, epoch_round(msg.epoch));
   max_round_ = std::max(max_round_, std::min(seen, kMaxRound));
+  if (epoch_round(msg.epoch) <= kMaxRound) max_epoch_seen_ = std::max(max_epoch_seen_, msg.epoch);
 }
 
 bool ElectionBase::declare(Context& ctx) {

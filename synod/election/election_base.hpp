@@ -8,7 +8,7 @@
 //  - the detector suspects the leader ("a process that notices the coordinator failed");
 //  - the leader has a lower id than this node (bully: the higher process takes over; ring: the
 //    ring skipped this node while it was suspected);
-//  - this node is the leader but has seen a higher round (its epoch is stale: it re-announces).
+//  - this node is the leader but has seen a higher epoch (its reign is stale: it re-announces).
 //
 // Adoption. Heartbeats and ELECTION/ANSWER messages carry the sender's (leader, epoch). A node
 // adopts a view with a higher epoch whose leader has a higher id than its own and is trusted.
@@ -69,8 +69,9 @@ class ElectionBase : public Protocol {
   void send(Context& ctx, NodeId to, MsgType type, NodeId leader = kNoNode, Epoch epoch = 0,
             NodeId candidate = kNoNode);
   bool suspected(NodeId peer) const { return fd_.suspected(peer); }
-  // This node leads an epoch older than a round it has seen (someone declared after it).
-  bool stale() const { return max_round_ > epoch_round(epoch_); }
+  // This node leads an epoch older than one it has seen in a message (someone declared after it,
+  // or in the same round with a higher id): its followers may be following that one instead.
+  bool stale() const { return max_epoch_seen_ > epoch_; }
   const ElectionOptions& options() const { return options_; }
 
  private:
@@ -92,6 +93,7 @@ class ElectionBase : public Protocol {
   NodeId leader_ = kNoNode;
   Epoch epoch_ = 0;
   std::uint64_t max_round_ = 0;
+  Epoch max_epoch_seen_ = 0;  // the highest epoch any message named (rule 4 of reconcile)
   std::uint64_t decode_errors_ = 0;
   Time now_;
 };
