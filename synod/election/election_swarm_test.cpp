@@ -9,6 +9,7 @@
 #include "synod/election/election_catalog.hpp"
 #include "synod/election/election_test_util.hpp"
 #include "synod/sim/sweep.hpp"
+#include "synod/sim/testing.hpp"
 
 namespace synod::election {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 template <typename Algorithm>
 void swarm(const char* name) {
   sim::SweepOptions so;
-  so.seeds = 1000;
+  so.seeds = sim::acceptance_seeds();
   so.nodes = 5;
   so.duration = std::chrono::seconds(10);
   so.stabilize = std::chrono::seconds(5);
@@ -29,7 +30,7 @@ void swarm(const char* name) {
   std::printf("%s: %llu seeds, %llu events, %.1f s wall, %.0f events/s\n", name,
               static_cast<unsigned long long>(r.seeds), static_cast<unsigned long long>(r.events),
               r.wall_seconds, r.events_per_sec());
-  EXPECT_EQ(r.seeds, 1000U);
+  EXPECT_EQ(r.seeds, so.seeds);
   EXPECT_TRUE(r.replay_matches);
 }
 

@@ -1,6 +1,7 @@
 // Helpers for simulator tests and benchmarks, so every protocol's tests set up runs the same way.
 #pragma once
 
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +43,17 @@ inline SimOptions scripted(const std::string& faults, std::uint32_t nodes, std::
   o.stabilize = stabilize;
   o.plan = parse_fault_plan(faults, nodes).value();
   return o;
+}
+
+// Seeds for a swarm acceptance test: 1,000, unless SYNOD_SWARM_SEEDS says otherwise. The sanitizer
+// build sets it lower (cmake/synod.cmake) to keep `make test` within its time budget; the release
+// build always runs the full 1,000.
+inline std::uint64_t acceptance_seeds() {
+  if (const char* env = std::getenv("SYNOD_SWARM_SEEDS")) {
+    const long long v = std::atoll(env);
+    if (v > 0) return static_cast<std::uint64_t>(v);
+  }
+  return 1000;
 }
 
 // The protocol with id `id` on node `node` (which must be up), as its concrete type.
