@@ -171,6 +171,25 @@ TEST(Bully, CoordinatorLostInTransitIsRepairedByHeartbeats) {
   expect_leader(s, {1, 2, 3, 4}, 4);
 }
 
+TEST(Bully, LeaderRedeclaresWhenAFollowerNamesAHigherEpochOfTheSameRound) {
+  // Regression (swarm seed 2697, 3 nodes): 3 recovers and declares 4.3 while 2 leads 4.2, then 3
+  // dies; 1 follows the dead 4.3 and rejects 2's COORDINATOR(4.2) as older. 2 must notice the
+  // higher epoch in 1's messages and declare a newer one (reconcile rule 4).
+  Recorder* rec = nullptr;
+  sim::Simulator s(
+      sim::scripted(
+          "latency=pareto:1005us..50005us,loss=0.199,dup=0,reorder=0.16; clock 1 "
+          "offset=69ms,drift=-171; clock 2 offset=-322ms,drift=-138; clock 3 "
+          "offset=125ms,drift=104; @108ms partition 1,2|3; @1419ms heal; @3205ms clog "
+          "2 1771ms; @3860ms crash 1; @4851ms restart 1; @6591ms step 1 -834ms; @6658ms "
+          "crash 3; @7759ms pause 3; @8566ms restart 3; @8657ms crash 3; @9401ms resume 3",
+          3, 2697, seconds(10), seconds(5)),
+      testing::deployed<Bully>(testing::same_options()), testing::checkers_with(rec));
+  const auto r = s.run();
+  ASSERT_FALSE(r.violation) << r.violation->message;
+  expect_leader(s, {1, 2}, 2);
+}
+
 // Negative control: a bully that announces without persisting its round reuses an epoch after a
 // crash; the checker (E2) catches it.
 TEST(Bully, CheckerCatchesAnEpochReusedAfterACrash) {
