@@ -27,6 +27,7 @@ void add_trace_command(CLI::App& app, Commands& out);
 void add_node_command(CLI::App& app, Commands& out);
 void add_local_command(CLI::App& app, Commands& out);
 void add_status_command(CLI::App& app, Commands& out);
+void add_leader_command(CLI::App& app, Commands& out);
 void add_rpc_command(CLI::App& app, Commands& out);
 
 }  // namespace synod::app
