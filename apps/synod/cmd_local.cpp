@@ -57,8 +57,15 @@ std::string last_line(const std::string& path) {
   return last;
 }
 
-// "alive 2,3; suspected 4" for a protocol whose status has peers.<id>.state, else compact JSON.
+// "alive 2,3; suspected 4" for a protocol whose status has peers.<id>.state, "leader 3 (epoch
+// 2.3)" for an election, else compact JSON.
 std::string summarize_protocol(const nlohmann::json& s) {
+  if (s.contains("leader") && s["leader"].is_number_unsigned()) {
+    const auto leader = s["leader"].get<std::uint64_t>();
+    return leader == 0 ? "no leader"
+                       : "leader " + std::to_string(leader) + " (epoch " +
+                             s.value("epoch", std::string("?")) + ")";
+  }
   if (s.contains("peers") && s["peers"].is_object()) {
     std::map<std::string, std::string> by_state;
     for (auto it = s["peers"].begin(); it != s["peers"].end(); ++it) {
