@@ -7,6 +7,8 @@
 #include "synod/election/election_checker.hpp"
 #include "synod/heartbeat/heartbeat.hpp"
 #include "synod/heartbeat/heartbeat_checker.hpp"
+#include "synod/mutex/mutex_catalog.hpp"
+#include "synod/mutex/mutex_checker.hpp"
 #include "synod/rpc/rpc_checker.hpp"
 #include "synod/rpc/workload.hpp"
 
@@ -21,6 +23,10 @@ const std::vector<CatalogEntry>& catalog() {
         {channel::reliable_stream_spec(), [] { return channel::reliable_channel_checkers(); }});
     v.push_back({channel::best_effort_stream_spec(),
                  [] { return channel::best_effort_channel_checkers(); }});
+    v.push_back({mutex::mutex_spec(), [] { return mutex::mutex_checkers(); }});
+    for (auto& spec : mutex::mutex_algorithm_specs()) {
+      v.push_back({std::move(spec), [] { return mutex::mutex_checkers(); }});
+    }
     v.push_back({election::bully_spec(), [] { return election::election_checkers(); }});
     v.push_back({election::ring_spec(), [] { return election::election_checkers(); }});
     v.push_back({election::election_spec(), [] { return election::election_checkers(); }});

@@ -1,0 +1,36 @@
+// Properties of the lock service, checked on every simulated event and on real traces (all read
+// the observations listed in lock_service.hpp and token_observations.hpp):
+//  M1 exclusion: at most one node is in the critical section at any instant (true-time order of
+//     "enter" / "exit" / crash events);
+//  M2 fencing: grants' fencing tokens strictly increase in grant order;
+//  M3 timestamp order (Ricart-Agrawala): nobody enters while a request with a smaller (T, i) is
+//     pending at a live node;
+//  L1 (at quiescence) no starvation: every live node that asked for the lock got it;
+//  T1 (at quiescence, token algorithms) exactly one token: of the newest generation, exactly one
+//     is held by or in flight to a live node, and no live node holds an older one.
+// M1-M3 assume what the algorithms' recovery assumes: the failure detector suspects only crashed
+// nodes. After a false suspicion ("suspect" of a node that was up and had not crashed within the
+// detector's timeout) a run is *degraded*: M1-M3 breaches are counted in CheckStats instead of
+// failing the run (the fencing token is what still protects the resource then; see
+// docs/protocols/mutex.md). L1 and T1 stay strict.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "synod/check/checker.hpp"
+
+namespace synod::mutex {
+
+struct CheckStats {
+  std::uint64_t runs = 0;
+  std::uint64_t degraded_runs = 0;  // runs with at least one false suspicion
+  std::uint64_t excused = 0;        // M1-M3 breaches in degraded runs
+  std::uint64_t enters = 0;
+  std::uint64_t false_suspicions = 0;
+};
+
+// `stats` (optional) accumulates over every checker list made with it.
+CheckerList mutex_checkers(std::shared_ptr<CheckStats> stats = nullptr);
+
+}  // namespace synod::mutex

@@ -1,0 +1,91 @@
+// Helpers shared by the mutex tests: build simulated clusters of the deployed stack and read
+// back per-node lock services and message counts.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "synod/channel/reliable_channel.hpp"
+#include "synod/mutex/mutex_catalog.hpp"
+#include "synod/mutex/mutex_checker.hpp"
+#include "synod/sim/sweep.hpp"
+
+namespace synod::mutex::testing {
+
+inline MutexConfig config(Algorithm a) {
+  MutexConfig c;
+  c.lock.algorithm = a;
+  return c;
+}
+
+// Every node runs the deployed stack; nodes listed in `idle` run no workload.
+inline sim::ProtocolFactory factory(MutexConfig c, std::vector<NodeId> idle = {}) {
+  return [c, idle](NodeId id) {
+    MutexConfig mine = c;
+    for (NodeId n : idle) {
+      if (n == id) mine.run_workload = false;
+    }
+    std::vector<std::unique_ptr<Protocol>> v;
+    v.push_back(make_mutex_protocol(mine));
+    return v;
+  };
+}
+
+inline sim::SimOptions sim_options(const std::string& faults, std::uint32_t nodes,
+                                   std::uint64_t seed = 1) {
+  sim::SimOptions o;
+  o.seed = seed;
+  o.nodes = nodes;
+  o.duration = std::chrono::seconds(10);
+  o.stabilize = std::chrono::seconds(5);
+  o.plan = sim::parse_fault_plan(faults, nodes).value();
+  return o;
+}
+
+inline LockService& lock_of(sim::Simulator& s, NodeId id) {
+  auto* layer = static_cast<channel::ReliableChannel*>(s.node(id)->find(LockService::kId));
+  return static_cast<LockService&>(layer->inner());
+}
+
+// Messages of the algorithm (everything but heartbeats) sent by all nodes.
+inline std::uint64_t algorithm_messages(sim::Simulator& s, std::uint32_t nodes) {
+  std::uint64_t total = 0;
+  for (NodeId n = 1; n <= nodes; ++n) {
+    for (std::uint32_t t = 2; t < static_cast<std::uint32_t>(MsgType::kCount); ++t) {
+      total += lock_of(s, n).sent(static_cast<MsgType>(t));
+    }
+  }
+  return total;
+}
+
+inline std::uint64_t total_grants(sim::Simulator& s, std::uint32_t nodes) {
+  std::uint64_t total = 0;
+  for (NodeId n = 1; n <= nodes; ++n) {
+    const auto* w = dynamic_cast<const MutexWorkload*>(lock_of(s, n).client());
+    if (w != nullptr) total += w->stats().grants;
+  }
+  return total;
+}
+
+struct SwarmOutcome {
+  sim::SweepResult sweep;
+  CheckStats stats;
+};
+
+inline SwarmOutcome swarm(Algorithm a, std::uint64_t seeds, std::uint32_t nodes = 5) {
+  sim::SweepOptions so;
+  so.seeds = seeds;
+  so.nodes = nodes;
+  so.duration = std::chrono::seconds(10);
+  so.stabilize = std::chrono::seconds(5);
+  auto stats = std::make_shared<CheckStats>();
+  SwarmOutcome out;
+  out.sweep = sim::run_sweep(so, factory(config(a)), [stats] { return mutex_checkers(stats); });
+  out.stats = *stats;
+  return out;
+}
+
+}  // namespace synod::mutex::testing

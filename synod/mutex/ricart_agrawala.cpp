@@ -1,0 +1,158 @@
+#include "synod/mutex/ricart_agrawala.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace synod::mutex {
+namespace {
+
+constexpr std::string_view kClockKey = "ra.clock";
+
+MutexMsg msg(MsgType t, std::uint64_t ts, std::uint64_t token = 0) {
+  MutexMsg m;
+  m.type = static_cast<std::uint32_t>(t);
+  m.ts = ts;
+  m.token = token;
+  return m;
+}
+
+}  // namespace
+
+void RicartAgrawala::start(LockHost& h) { clock_ = h.load(kClockKey); }
+
+// Lamport: advance past everything seen, then persist before anything leaves this node.
+bool RicartAgrawala::tick_clock(LockHost& h, std::uint64_t seen) {
+  clock_ = std::max(clock_, seen) + 1;
+  return h.persist(kClockKey, clock_);
+}
+
+void RicartAgrawala::request(LockHost& h) {
+  if (!caught_up(h)) {
+    deferred_start_ = true;  // sent once every live peer's clock is known (on_heartbeat)
+    return;
+  }
+  send_request(h);
+}
+
+bool RicartAgrawala::caught_up(LockHost& h) const {
+  if (!h.detecting()) return true;  // no heartbeats: nothing to wait for (benchmarks)
+  for (NodeId p : h.peers()) {
+    if (!h.suspected(p) && clock_from_.count(p) == 0) return false;
+  }
+  return true;
+}
+
+void RicartAgrawala::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
+  clock_ = std::max(clock_, hb.ts);
+  clock_from_.insert(from);
+  if (deferred_start_ && h.waiting() && caught_up(h)) {
+    deferred_start_ = false;
+    send_request(h);
+  }
+}
+
+void RicartAgrawala::send_request(LockHost& h) {
+  // Ricart-Agrawala: "To enter the critical section: state := WANTED; multicast request".
+  if (!tick_clock(h, 0)) return;  // storage failed: stay waiting; nothing was promised
+  my_ts_ = clock_;
+  my_key_ = ra_key(my_ts_, h.self());
+  awaiting_.clear();
+  replied_.clear();
+  for (NodeId p : h.peers()) {
+    if (h.suspected(p)) continue;  // recovery: a crashed process will never reply
+    awaiting_.insert(p);
+    h.send(p, msg(MsgType::kRaRequest, my_ts_));
+  }
+  maybe_enter(h);
+}
+
+void RicartAgrawala::maybe_enter(LockHost& h) {
+  // "wait until (number of replies received = (N - 1)); state := HELD"
+  if (h.waiting() && my_ts_ != 0 && awaiting_.empty()) h.granted(my_key_);
+}
+
+bool RicartAgrawala::defer(const LockHost& h, std::uint64_t their_key) const {
+  // "if (state = HELD or (state = WANTED and (T, pj) < (Ti, pi))) then queue request"
+  return h.holding() || (h.waiting() && my_ts_ != 0 && my_key_ < their_key);
+}
+
+void RicartAgrawala::on_request(LockHost& h, NodeId from, const MutexMsg& m) {
+  if (!tick_clock(h, m.ts)) return;  // cannot persist: no reply rather than an unsafe one
+  rejoin(h, from);  // it is alive: if we had written it off, it must see our request first
+  if (defer(h, ra_key(m.ts, from))) {
+    const std::pair<NodeId, std::uint64_t> entry(from, m.ts);
+    // A retried request is queued once.
+    if (std::find(deferred_.begin(), deferred_.end(), entry) == deferred_.end()) {
+      deferred_.push_back(entry);
+    }
+  } else {
+    reply(h, from, m.ts);  // "else reply immediately to pi"
+  }
+}
+
+void RicartAgrawala::reply(LockHost& h, NodeId to, std::uint64_t ts) {
+  h.send(to, msg(MsgType::kRaReply, ts, clock_));
+}
+
+void RicartAgrawala::on_reply(LockHost& h, NodeId from, const MutexMsg& m) {
+  clock_ = std::max(clock_, m.token);
+  if (!h.waiting() || m.ts != my_ts_) return;  // answers an earlier request: ignore
+  awaiting_.erase(from);
+  replied_.insert(from);
+  maybe_enter(h);
+}
+
+void RicartAgrawala::release(LockHost& h) {
+  // "To exit the critical section: state := RELEASED; reply to any queued requests"
+  my_ts_ = 0;
+  my_key_ = 0;
+  auto queued = std::move(deferred_);
+  deferred_.clear();
+  for (const auto& [peer, ts] : queued) reply(h, peer, ts);
+}
+
+void RicartAgrawala::on_message(LockHost& h, NodeId from, const MutexMsg& m) {
+  if (m.kind() == MsgType::kRaRequest) on_request(h, from, m);
+  if (m.kind() == MsgType::kRaReply) on_reply(h, from, m);
+}
+
+void RicartAgrawala::on_suspect(LockHost& h, NodeId peer) {
+  if (deferred_start_ && h.waiting() && caught_up(h)) {
+    deferred_start_ = false;
+    send_request(h);
+    return;
+  }
+  // Special recovery measure: a crashed process is removed from the replies awaited.
+  if (awaiting_.erase(peer) != 0) maybe_enter(h);
+}
+
+void RicartAgrawala::on_restarted(LockHost& h, NodeId peer) {
+  // The new life never saw our request (the channel dropped it with the old stream): ask again.
+  if (h.waiting() && my_ts_ != 0 && awaiting_.count(peer) != 0) {
+    h.send(peer, msg(MsgType::kRaRequest, my_ts_));
+  }
+  rejoin(h, peer);
+}
+
+void RicartAgrawala::rejoin(LockHost& h, NodeId peer) {
+  if (!h.waiting() || my_ts_ == 0 || awaiting_.count(peer) != 0 || replied_.count(peer) != 0) {
+    return;
+  }
+  awaiting_.insert(peer);
+  h.send(peer, msg(MsgType::kRaRequest, my_ts_));
+}
+
+void RicartAgrawala::on_tick(LockHost& h) {
+  if (++ticks_ % retry_ticks_ != 0 || !h.waiting() || my_ts_ == 0) return;
+  // Retry (LockOptions::retry): a reply can be lost when its sender learned of our restart only
+  // after sending it; a repeated request is answered (or deferred) once more, harmlessly.
+  for (NodeId p : awaiting_) h.send(p, msg(MsgType::kRaRequest, my_ts_));
+}
+
+std::string RicartAgrawala::status_json() const {
+  return "{\"clock\":" + std::to_string(clock_) + ",\"request_ts\":" + std::to_string(my_ts_) +
+         ",\"awaiting\":" + std::to_string(awaiting_.size()) +
+         ",\"deferred\":" + std::to_string(deferred_.size()) + "}";
+}
+
+}  // namespace synod::mutex

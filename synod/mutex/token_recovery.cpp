@@ -1,0 +1,149 @@
+#include "synod/mutex/token_recovery.hpp"
+
+#include <algorithm>
+
+namespace synod::mutex {
+namespace {
+
+constexpr std::string_view kPromisedKey = "token.promised";
+constexpr std::uint32_t kHasToken = 1;
+constexpr std::uint32_t kRefuse = 2;
+
+MutexMsg msg(MsgType t, std::uint64_t gen, std::uint32_t flag = 0, std::uint64_t info = 0) {
+  MutexMsg m;
+  m.type = static_cast<std::uint32_t>(t);
+  m.gen = gen;
+  m.flag = flag;
+  m.ts = info;
+  return m;
+}
+
+}  // namespace
+
+void TokenRecovery::start(LockHost& h) { promised_ = h.load(kPromisedKey); }
+
+bool TokenRecovery::promise(LockHost& h, std::uint64_t gen) {
+  if (gen <= promised_) return gen == promised_;
+  if (!h.persist(kPromisedKey, gen)) return false;
+  promised_ = gen;
+  return true;
+}
+
+bool TokenRecovery::accept(LockHost& h, std::uint64_t gen) {
+  return gen >= promised_ && promise(h, gen);
+}
+
+bool TokenRecovery::create_initial(LockHost& h) {
+  const NodeId first =
+      h.peers().empty() ? h.self()
+                        : std::min(h.self(), *std::min_element(h.peers().begin(), h.peers().end()));
+  if (h.self() != first || promised_ != 0) return false;
+  // Even the first token is made by a round: a generation must be known (promised) by every
+  // live node before its token exists, or a later round could reuse the number after the only
+  // node that knew it died.
+  begin(h);
+  return true;
+}
+
+void TokenRecovery::begin(LockHost& h) {
+  if (probing_) return;
+  const std::uint64_t gen = promised_ + 1;
+  if (!promise(h, gen)) return;
+  ++rounds_;
+  probing_ = true;
+  promised_to_ = h.self();
+  found_ = false;
+  awaiting_.clear();
+  answers_.clear();
+  h.observe("probe", {{"gen", static_cast<std::int64_t>(gen)}});
+  if (keeper_.has_token()) keeper_.convert_token(h, gen);
+  found_ = keeper_.has_token();
+  answers_[h.self()] = keeper_.probe_info();
+  for (NodeId p : h.peers()) {
+    if (h.suspected(p)) continue;
+    awaiting_.insert(p);
+    h.send(p, msg(MsgType::kProbe, gen));
+  }
+  maybe_finish(h);
+}
+
+void TokenRecovery::on_probe(LockHost& h, NodeId from, const MutexMsg& m) {
+  if (m.gen == 0) {
+    if (h.lowest_live() == h.self()) loss_possible_ = true;  // a hint: run a round
+    return;
+  }
+  // A repeated probe from the prober we promised (or, after our restart, one matching the
+  // promise we persisted) is answered again without a new promise.
+  const bool again =
+      m.gen == promised_ && !probing_ && (promised_to_ == from || promised_to_ == kNoNode);
+  if (!again && (m.gen <= promised_ || !promise(h, m.gen))) {
+    h.send(from, msg(MsgType::kProbeAnswer, promised_, kRefuse));
+    return;
+  }
+  promised_to_ = from;
+  probing_ = false;  // a newer round supersedes ours
+  if (keeper_.has_token()) {
+    keeper_.convert_token(h, m.gen);
+    had_token_in_ = m.gen;
+  }
+  // A repeated probe gets the same answer even if the token moved on meanwhile: the first
+  // answer may have been lost, and "had it" must not turn into "nobody has it".
+  const bool had = had_token_in_ == m.gen;
+  h.send(from, msg(MsgType::kProbeAnswer, m.gen, had ? kHasToken : 0, keeper_.probe_info()));
+}
+
+void TokenRecovery::on_answer(LockHost& h, NodeId from, const MutexMsg& m) {
+  if (!probing_) return;
+  if (m.flag == kRefuse) {
+    // Someone promised another round of this generation or newer. The agreed node tries again
+    // above it on the next tick; anyone else leaves it to the agreed node (two probers retrying
+    // in step would refuse each other forever).
+    probing_ = false;
+    (void)promise(h, m.gen);
+    if (h.lowest_live() == h.self()) loss_possible_ = true;
+    return;
+  }
+  if (m.gen != promised_ || awaiting_.erase(from) == 0) return;
+  answers_[from] = m.ts;
+  if (m.flag == kHasToken) found_ = true;
+  maybe_finish(h);
+}
+
+void TokenRecovery::maybe_finish(LockHost& h) {
+  if (!probing_ || !awaiting_.empty()) return;
+  probing_ = false;
+  if (!found_) keeper_.regenerate(h, promised_, answers_);
+}
+
+void TokenRecovery::on_suspect(LockHost& h, NodeId peer) {
+  note_death(h, peer);
+  if (probing_ && awaiting_.erase(peer) != 0) maybe_finish(h);
+}
+
+void TokenRecovery::note_death(LockHost& h, NodeId peer) {
+  const NodeId agreed = h.lowest_live();
+  if (agreed == h.self()) {
+    loss_possible_ = true;
+  } else if (peer == keeper_.last_sent_to()) {
+    // We sent the token to the dead peer, and the agreed node may have written that peer off
+    // before the token went there: tell it to look (a PROBE with generation 0 is a hint).
+    h.send(agreed, msg(MsgType::kProbe, 0));
+  }
+}
+
+void TokenRecovery::on_tick(LockHost& h) {
+  if (loss_possible_ && !probing_) {
+    loss_possible_ = false;
+    begin(h);
+  }
+  if (++ticks_ % retry_ticks_ != 0 || !probing_) return;
+  for (NodeId p : awaiting_) h.send(p, msg(MsgType::kProbe, promised_));
+}
+
+void TokenRecovery::on_restarted(LockHost& h, NodeId peer) {
+  note_death(h, peer);
+  // The probe to the old life was dropped with its stream; the new life answers afresh.
+  if (probing_ && awaiting_.count(peer) != 0) h.send(peer, msg(MsgType::kProbe, promised_));
+}
+
+}  // namespace synod::mutex

@@ -1,0 +1,68 @@
+// Token ring: the processes form a logical ring by ascending id; one token circulates. A process
+// that receives the token enters the critical section if it wants to, and passes the token to its
+// successor on exit (or at once if it does not want it). 1 message per entry when every process
+// wants the lock, unboundedly many per entry when few do (the token keeps circulating).
+//
+// Failures: the successor is the next id the failure detector does not suspect, so a crashed
+// process is bypassed. A lost token (its holder crashed, or it was dropped in flight with a
+// restarted receiver's old stream) is detected by the agreed node (lowest id it does not
+// suspect): the token passes it on every circulation, so not seeing it for `timeout` ticks starts
+// a probe round (token_recovery.hpp), which either finds the token and relabels it with the new
+// generation or creates the new generation's token. Stale tokens (older generation) are
+// discarded on arrival, and a node that hears of a newer generation voids an old token it holds.
+// The fencing token is (generation, counter), the counter travelling in the token.
+#pragma once
+
+#include <vector>
+
+#include "synod/mutex/token_recovery.hpp"
+
+namespace synod::mutex {
+
+class TokenRing final : public LockAlgorithm, private TokenKeeper {
+ public:
+  TokenRing(std::uint64_t timeout_ticks, std::uint64_t retry_ticks)
+      : timeout_ticks_(timeout_ticks), recovery_(*this, retry_ticks) {}
+
+  std::string_view name() const override { return "token-ring"; }
+  void start(LockHost& h) override;
+  void request(LockHost& h) override;
+  void release(LockHost& h) override;
+  void on_message(LockHost& h, NodeId from, const MutexMsg& m) override;
+  void on_suspect(LockHost& h, NodeId peer) override { recovery_.on_suspect(h, peer); }
+  void on_restarted(LockHost& h, NodeId peer) override { recovery_.on_restarted(h, peer); }
+  void on_tick(LockHost& h) override;
+  void fill_heartbeat(MutexMsg& hb) const override { hb.gen = recovery_.promised(); }
+  void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
+  std::string status_json() const override;
+
+  bool has_token() const override { return has_token_; }
+  NodeId last_sent_to() const override { return last_sent_to_; }
+  std::uint64_t generation() const { return gen_; }
+  const TokenRecovery& recovery() const { return recovery_; }
+  std::uint64_t passes() const { return passes_; }
+
+ private:
+  void convert_token(LockHost& h, std::uint64_t gen) override;
+  void regenerate(LockHost& h, std::uint64_t gen,
+                  const std::map<NodeId, std::uint64_t>& answers) override;
+
+  NodeId successor(LockHost& h) const;
+  void on_token(LockHost& h, const MutexMsg& m);
+  void got_token(LockHost& h);
+  void pass(LockHost& h);
+  void drop_stale(LockHost& h);
+
+  std::uint64_t timeout_ticks_;
+  TokenRecovery recovery_;
+  std::vector<NodeId> ring_;  // self and peers, ascending
+  bool has_token_ = false;
+  NodeId last_sent_to_ = kNoNode;
+  std::uint64_t gen_ = 0;
+  std::uint64_t counter_ = 0;
+  std::uint64_t ticks_ = 0;
+  std::uint64_t last_seen_ = 0;  // tick this node last held the token (or probed)
+  std::uint64_t passes_ = 0;
+};
+
+}  // namespace synod::mutex
