@@ -1,5 +1,7 @@
 #include "synod/mutex/central.hpp"
 
+#include "synod/mutex/token_recovery.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -32,6 +34,7 @@ void Central::start(LockHost& h) {
 // --- client side -------------------------------------------------------------------------------
 
 void Central::request(LockHost& h) {
+  ticks_ = 0;  // retries count from here
   if (leading_) {
     enqueue(h.self());
     grant_next(h);
@@ -89,15 +92,20 @@ void Central::on_state_query(LockHost& h, NodeId from, const MutexMsg& m) {
 }
 
 void Central::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
-  // A node that (re)started after the current epoch began learns its coordinator from the
-  // coordinator's heartbeat; its state (idle, or a request it sends now) is then consistent.
-  if (coordinator_ != kNoNode || hb.ts != from || hb.gen < epoch_ || collecting_) return;
-  if (hb.gen == epoch_) {
-    coordinator_ = from;  // the epoch this node promised before it restarted (or lost track)
-  } else if (!promise(h, hb.gen, from)) {
+  if (hb.ts != from || hb.gen < epoch_) return;  // not a coordinator, or an older one
+  if (hb.gen > epoch_) {
+    // A newer epoch runs elsewhere (we restarted, or two sides of a long partition each chose a
+    // coordinator): follow it, and if we are the lowest live node, lead a newer one for all.
+    if (!promise(h, hb.gen, from)) return;
+  } else if (coordinator_ != kNoNode || collecting_) {
     return;
+  } else {
+    coordinator_ = from;  // the epoch this node promised before it restarted (or lost track)
   }
+  // A node that (re)started after the epoch began learns its coordinator from the coordinator's
+  // heartbeat; its state (idle, or a request it sends now) is then consistent.
   if (h.waiting()) h.send(from, msg(MsgType::kRequest, epoch_));
+  maybe_lead(h);
 }
 
 void Central::fill_heartbeat(MutexMsg& hb) const {
@@ -125,8 +133,11 @@ void Central::maybe_lead(LockHost& h) {
 }
 
 void Central::begin_round(LockHost& h) {
-  if (!promise(h, epoch_ + 1, h.self())) return;  // storage failed: retry on the next tick
+  // Epochs are (round, id) like token generations (token_recovery.hpp), so two coordinators of
+  // a split cluster never share one and the newer wins after the heal.
+  if (!promise(h, next_generation(epoch_, h.self()), h.self())) return;  // retry next tick
   collecting_ = true;
+  ticks_ = 0;
   awaiting_.clear();
   waiters_.clear();
   queue_.clear();

@@ -62,8 +62,12 @@ std::uint64_t LockHost::load(std::string_view key) {
 }
 
 LockService::LockService(LockOptions options, std::unique_ptr<LockClient> client)
+    : LockService(options, make_algorithm(options), std::move(client)) {}
+
+LockService::LockService(LockOptions options, std::unique_ptr<LockAlgorithm> algorithm,
+                         std::unique_ptr<LockClient> client)
     : options_(options),
-      algo_(make_algorithm(options)),
+      algo_(std::move(algorithm)),
       client_(std::move(client)),
       detector_(options.suspect_after) {}
 

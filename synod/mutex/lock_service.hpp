@@ -70,6 +70,9 @@ class LockService final : public Protocol, private LockHost {
   static constexpr ProtocolId kId = 50;
 
   LockService(LockOptions options, std::unique_ptr<LockClient> client);
+  // With an algorithm built by the caller (tests: the negative control's broken variant).
+  LockService(LockOptions options, std::unique_ptr<LockAlgorithm> algorithm,
+              std::unique_ptr<LockClient> client);
   ~LockService() override;
 
   ProtocolId id() const override { return kId; }

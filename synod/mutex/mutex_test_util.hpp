@@ -21,6 +21,15 @@ inline MutexConfig config(Algorithm a) {
   return c;
 }
 
+// Node `id` runs `special`, everybody else `c`.
+inline sim::ProtocolFactory factory_with(MutexConfig c, NodeId id, MutexConfig special) {
+  return [c, id, special](NodeId n) {
+    std::vector<std::unique_ptr<Protocol>> v;
+    v.push_back(make_mutex_protocol(n == id ? special : c));
+    return v;
+  };
+}
+
 // Every node runs the deployed stack; nodes listed in `idle` run no workload.
 inline sim::ProtocolFactory factory(MutexConfig c, std::vector<NodeId> idle = {}) {
   return [c, idle](NodeId id) {
@@ -58,6 +67,17 @@ inline std::uint64_t algorithm_messages(sim::Simulator& s, std::uint32_t nodes) 
       total += lock_of(s, n).sent(static_cast<MsgType>(t));
     }
   }
+  return total;
+}
+
+template <typename A>
+const A& algorithm_of(sim::Simulator& s, NodeId id) {
+  return dynamic_cast<const A&>(lock_of(s, id).algorithm());
+}
+
+inline std::uint64_t sent_of(sim::Simulator& s, std::uint32_t nodes, MsgType t) {
+  std::uint64_t total = 0;
+  for (NodeId n = 1; n <= nodes; ++n) total += lock_of(s, n).sent(t);
   return total;
 }
 

@@ -55,6 +55,7 @@ void RicartAgrawala::send_request(LockHost& h) {
   // Ricart-Agrawala: "To enter the critical section: state := WANTED; multicast request".
   if (!tick_clock(h, 0)) return;  // storage failed: stay waiting; nothing was promised
   my_ts_ = clock_;
+  ticks_ = 0;  // retries count from here
   my_key_ = ra_key(my_ts_, h.self());
   awaiting_.clear();
   replied_.clear();

@@ -31,6 +31,7 @@ void SuzukiKasami::start(LockHost& h) {
 
 void SuzukiKasami::request(LockHost& h) {
   if (has_token_) {
+    ++local_entries_;
     enter(h);  // the token is already here: 0 messages
     return;
   }

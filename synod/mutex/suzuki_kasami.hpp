@@ -49,6 +49,8 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
   NodeId last_sent_to() const override { return last_sent_to_; }
   std::uint64_t generation() const { return gen_; }
   const TokenRecovery& recovery() const { return recovery_; }
+  // Entries made with the token already here (0 messages).
+  std::uint64_t local_entries() const { return local_entries_; }
 
  private:
   // TokenKeeper.
@@ -76,6 +78,7 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
   NodeId last_sent_to_ = kNoNode;
   std::uint64_t gen_ = 0;
   std::uint64_t counter_ = 0;
+  std::uint64_t local_entries_ = 0;
   std::vector<std::uint64_t> ln_;
   std::deque<NodeId> queue_;
   std::uint64_t waited_ = 0;      // ticks waiting for the token

@@ -45,11 +45,20 @@ bool TokenRecovery::create_initial(LockHost& h) {
   return true;
 }
 
+// Generations are (round, prober id): two sides of a partition that each regenerate (after a
+// false suspicion) never make tokens of the same generation, so after the heal the newer one
+// voids the other everywhere (heartbeats carry it).
+std::uint64_t next_generation(std::uint64_t promised, NodeId self) {
+  return (((promised >> kGenerationIdBits) + 1) << kGenerationIdBits) |
+         (self & ((1U << kGenerationIdBits) - 1));
+}
+
 void TokenRecovery::begin(LockHost& h) {
   if (probing_) return;
-  const std::uint64_t gen = promised_ + 1;
+  const std::uint64_t gen = next_generation(promised_, h.self());
   if (!promise(h, gen)) return;
   ++rounds_;
+  ticks_ = 0;
   probing_ = true;
   promised_to_ = h.self();
   found_ = false;

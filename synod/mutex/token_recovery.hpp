@@ -2,7 +2,8 @@
 //
 // Every node keeps a durable `promised` generation and refuses any token of an older one. The
 // agreed node (lowest id it does not suspect) that believes the token lost runs a probe round:
-//   1. it proposes g = promised + 1 to itself and to every peer it does not suspect (PROBE{g});
+//   1. it proposes g = next_generation(promised) (round + 1, with its id in the low bits) to itself
+//   and to every peer it does not suspect (PROBE{g});
 //   2. a peer with promised < g persists g; if it holds the token it converts it to generation g
 //      on the spot (same token, new generation) and says so; it answers PROBE_ANSWER{g, has};
 //      a peer that already promised >= g refuses, and the round is abandoned;
@@ -43,6 +44,10 @@ class TokenKeeper {
   virtual void regenerate(LockHost& h, std::uint64_t gen,
                           const std::map<NodeId, std::uint64_t>& answers) = 0;
 };
+
+// Low bits of a generation: the id of the node that ran its round.
+inline constexpr unsigned kGenerationIdBits = 12;
+std::uint64_t next_generation(std::uint64_t promised, NodeId self);
 
 class TokenRecovery {
  public:
