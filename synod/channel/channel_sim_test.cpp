@@ -33,13 +33,7 @@ sim::ProtocolFactory best_effort_stream() {
 }
 
 sim::SimOptions opts(const std::string& faults, std::uint32_t nodes, std::uint64_t seed = 1) {
-  sim::SimOptions o;
-  o.seed = seed;
-  o.nodes = nodes;
-  o.duration = std::chrono::seconds(8);
-  o.stabilize = std::chrono::seconds(5);
-  o.plan = sim::parse_fault_plan(faults, nodes).value();
-  return o;
+  return sim::scripted(faults, nodes, seed, std::chrono::seconds(8), std::chrono::seconds(5));
 }
 
 const ReliableChannel& rel(sim::Simulator& s, NodeId id) {

@@ -12,6 +12,7 @@
 #include "synod/mutex/mutex_catalog.hpp"
 #include "synod/mutex/mutex_checker.hpp"
 #include "synod/sim/sweep.hpp"
+#include "synod/sim/testing.hpp"
 
 namespace synod::mutex::testing {
 
@@ -45,13 +46,7 @@ inline sim::ProtocolFactory factory(MutexConfig c, std::vector<NodeId> idle = {}
 
 inline sim::SimOptions sim_options(const std::string& faults, std::uint32_t nodes,
                                    std::uint64_t seed = 1) {
-  sim::SimOptions o;
-  o.seed = seed;
-  o.nodes = nodes;
-  o.duration = std::chrono::seconds(10);
-  o.stabilize = std::chrono::seconds(5);
-  o.plan = sim::parse_fault_plan(faults, nodes).value();
-  return o;
+  return sim::scripted(faults, nodes, seed, std::chrono::seconds(10), std::chrono::seconds(5));
 }
 
 inline LockService& lock_of(sim::Simulator& s, NodeId id) {

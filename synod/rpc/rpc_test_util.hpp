@@ -10,6 +10,7 @@
 #include "synod/rpc/rpc_checker.hpp"
 #include "synod/rpc/sim_sync.hpp"
 #include "synod/sim/simulator.hpp"
+#include "synod/sim/testing.hpp"
 
 namespace synod::rpc::test_util {
 
@@ -27,13 +28,7 @@ inline sim::ProtocolFactory cluster(NodeSetup setup, RpcLimits limits = {}) {
 
 inline sim::SimOptions sim_options(const std::string& faults, std::uint32_t nodes,
                                    std::uint64_t seed = 1) {
-  sim::SimOptions o;
-  o.seed = seed;
-  o.nodes = nodes;
-  o.duration = std::chrono::seconds(60);
-  o.stabilize = std::chrono::seconds(5);
-  o.plan = sim::parse_fault_plan(faults, nodes).value();
-  return o;
+  return sim::scripted(faults, nodes, seed, std::chrono::seconds(60), std::chrono::seconds(5));
 }
 
 inline Endpoint& endpoint(sim::Simulator& s, NodeId id) {
