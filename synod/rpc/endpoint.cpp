@@ -17,13 +17,17 @@ constexpr std::uint64_t kValueMask = (1ULL << 56U) - 1;
 // Sets the endpoint's context for the duration of one input.
 class InputScope {
  public:
-  InputScope(Context*& slot, Context& ctx) : slot_(slot) { slot_ = &ctx; }
-  ~InputScope() { slot_ = nullptr; }
+  // Restores what it found: an input may run nested inside another (the runtime delivers a
+  // posted wake-up while the endpoint is already handling an input), and the outer one must keep
+  // its context.
+  InputScope(Context*& slot, Context& ctx) : slot_(slot), saved_(slot) { slot_ = &ctx; }
+  ~InputScope() { slot_ = saved_; }
   InputScope(const InputScope&) = delete;
   InputScope& operator=(const InputScope&) = delete;
 
  private:
   Context*& slot_;
+  Context* saved_;
 };
 
 }  // namespace
