@@ -25,6 +25,7 @@ class ChannelLayer::Wrapped final : public Context {
   Storage& storage() override { return base().storage(); }
   void observe(std::string_view kind, ObsFields fields) override { base().observe(kind, fields); }
   void log(std::string_view text) override { base().log(text); }
+  void reply(CommandId id, std::string json) override { base().reply(id, std::move(json)); }
 
  private:
   Context& base() const {
@@ -73,6 +74,11 @@ void ChannelLayer::inner_start(Context& base, bool recovering) {
 
 void ChannelLayer::inner_message(Context& base, NodeId from, ByteView payload) {
   inner_->on_message(wrap(base), from, payload);
+}
+
+void ChannelLayer::on_command(Context& ctx, CommandId id, std::string_view verb,
+                              std::string_view args) {
+  inner_->on_command(wrap(ctx), id, verb, args);
 }
 
 void ChannelLayer::inner_peer_event(Context& base, NodeId peer, PeerEvent event) {

@@ -28,6 +28,8 @@ class ChannelLayer : public Protocol {
   ProtocolId id() const override { return inner_->id(); }
   std::string_view name() const override { return inner_->name(); }
   void on_timer(Context& ctx, std::uint64_t tag) final;
+  // Commands belong to the inner protocol; the channel has none of its own.
+  void on_command(Context& ctx, CommandId id, std::string_view verb, std::string_view args) final;
 
   // The inner protocol's status with the channel's own counters added under "channel", so tools
   // that read a protocol's status (synod local status, the demo) see the same shape either way.

@@ -67,6 +67,8 @@ class FakeContext final : public Context {
     observed.push_back(std::move(o));
   }
   void log(std::string_view text) override { logs.emplace_back(text); }
+  void reply(CommandId id, std::string json) override { replies[id] = std::move(json); }
+  std::map<CommandId, std::string> replies;
 
   // Moves time forward by `d`, firing due timers (in deadline order) on `p`.
   void advance(Protocol& p, Duration d) {

@@ -18,6 +18,8 @@ using ProtocolId = std::uint16_t;
 
 // Opaque handle of a timer, unique within one node for the node's lifetime.
 using TimerId = std::uint64_t;
+// Names one operator command until its reply (see Protocol::on_command); unique per node life.
+using CommandId = std::uint64_t;
 
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;

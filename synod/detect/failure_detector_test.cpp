@@ -242,6 +242,7 @@ class SendContext final : public Context {
   Storage& storage() override { std::abort(); }
   void observe(std::string_view, ObsFields) override {}
   void log(std::string_view) override {}
+  void reply(CommandId, std::string) override {}
 
   std::map<NodeId, int> sent;
   Duration last_after{};

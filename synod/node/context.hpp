@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "synod/core/rng.hpp"
@@ -49,6 +50,9 @@ class Context {
 
   // Report a fact for checkers and traces (see observation.hpp).
   virtual void observe(std::string_view kind, ObsFields fields) = 0;
+  // Answers an operator command (see Protocol::on_command). Exactly once per id.
+  virtual void reply(CommandId id, std::string json) = 0;
+
   // Free-form log line (debug aid; goes to the trace/log, never to checkers).
   virtual void log(std::string_view text) = 0;
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "synod/core/time.hpp"
@@ -24,6 +25,7 @@ class NodeEnv {
   virtual Storage& storage(ProtocolId protocol) = 0;
   virtual void observe(ProtocolId protocol, std::string_view kind, ObsFields fields) = 0;
   virtual void log(ProtocolId protocol, std::string_view text) = 0;
+  virtual void reply(ProtocolId protocol, CommandId id, std::string json) = 0;
 };
 
 }  // namespace synod

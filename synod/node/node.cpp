@@ -28,6 +28,9 @@ class ProtocolContext final : public Context {
     env_.observe(protocol_, kind, fields);
   }
   void log(std::string_view text) override { env_.log(protocol_, text); }
+  void reply(CommandId id, std::string json) override {
+    env_.reply(protocol_, id, std::move(json));
+  }
 
  private:
   NodeEnv& env_;
@@ -90,6 +93,14 @@ void Node::fire_timer(ProtocolId protocol, std::uint64_t tag) {
   Slot* s = slot(protocol);
   SYNOD_ASSERT(s != nullptr);  // timers are only set through a protocol's own context
   s->protocol->on_timer(s->context, tag);
+}
+
+bool Node::command(ProtocolId protocol, CommandId id, std::string_view verb,
+                   std::string_view args) {
+  Slot* s = slot(protocol);
+  if (s == nullptr) return false;
+  s->protocol->on_command(s->context, id, verb, args);
+  return true;
 }
 
 Protocol* Node::find(ProtocolId protocol) {

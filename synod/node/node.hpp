@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "synod/node/env.hpp"
@@ -25,6 +26,9 @@ class Node {
   // Routes a payload; a payload for an unknown protocol is counted and dropped.
   void deliver(NodeId from, ProtocolId protocol, ByteView payload);
   void fire_timer(ProtocolId protocol, std::uint64_t tag);
+
+  // Routes an operator command; false (and no reply) when no such protocol runs here.
+  bool command(ProtocolId protocol, CommandId id, std::string_view verb, std::string_view args);
 
   Protocol* find(ProtocolId protocol);
   const Protocol* find(ProtocolId protocol) const;

@@ -52,6 +52,8 @@ class RecordingEnv final : public NodeEnv {
     observed.emplace_back(protocol, std::string(kind));
   }
   void log(ProtocolId, std::string_view) override {}
+  void reply(ProtocolId, CommandId id, std::string json) override { replies[id] = std::move(json); }
+  std::map<CommandId, std::string> replies;
 
   std::vector<NodeId> peers_{2, 3};
   std::vector<Sent> sent;

@@ -42,6 +42,18 @@ class Protocol {
     (void)event;
   }
 
+  // An operator's request, e.g. `synod lock acquire` or `synod snapshot`, routed from the control
+  // socket (runtime) or a scheduled command (simulator). `verb` is one word, `args` free text
+  // (by convention space-separated key=value). The protocol must answer exactly once with
+  // ctx.reply(id, json_object), now or from a later input; a request it does not know gets an
+  // object with an "error" member. A driver may drop a reply whose requester is gone.
+  virtual void on_command(Context& ctx, CommandId id, std::string_view verb,
+                          std::string_view args) {
+    (void)verb;
+    (void)args;
+    ctx.reply(id, R"({"error":"this protocol takes no commands"})");
+  }
+
   // One-line JSON object describing the protocol's state, for `synod status`.
   virtual std::string status_json() const { return "{}"; }
 };

@@ -24,10 +24,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
 
   void start() {
     auto self = shared_from_this();
-    timer_.expires_after(kControlTimeout);
-    timer_.async_wait([self](std::error_code ec) {
-      if (!ec) self->socket_.close(ec);  // a client that never finishes its request
-    });
+    arm(kControlTimeout);  // a client that never finishes its request
     asio::async_read_until(socket_, asio::dynamic_buffer(request_, kMaxControlRequestBytes), '\n',
                            [self](std::error_code ec, std::size_t n) {
                              if (ec) {
@@ -35,22 +32,40 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
                                return;
                              }
                              const std::string line = self->request_.substr(0, n - 1);
-                             self->reply_ = self->server_.handler_(line) + "\n";
-                             asio::async_write(self->socket_, asio::buffer(self->reply_),
-                                               [self](std::error_code, std::size_t) {
-                                                 self->timer_.cancel();
-                                                 std::error_code ignored;
-                                                 self->socket_.close(ignored);
-                                               });
+                             self->arm(kMaxCommandWait);
+                             self->server_.handler_(line, [self](std::string reply) {
+                               self->respond(std::move(reply));
+                             });
                            });
   }
 
  private:
+  // (Re)starts the deadline after which the connection is closed unanswered.
+  void arm(Duration after) {
+    timer_.expires_after(after);
+    timer_.async_wait([self = shared_from_this()](std::error_code ec) {
+      if (!ec) self->socket_.close(ec);
+    });
+  }
+
+  void respond(std::string reply) {
+    if (answered_) return;
+    answered_ = true;
+    reply_ = std::move(reply) + "\n";
+    auto self = shared_from_this();
+    asio::async_write(socket_, asio::buffer(reply_), [self](std::error_code, std::size_t) {
+      self->timer_.cancel();
+      std::error_code ignored;
+      self->socket_.close(ignored);
+    });
+  }
+
   ControlServer& server_;
   stream_protocol::socket socket_;
   asio::steady_timer timer_;
   std::string request_;
   std::string reply_;
+  bool answered_ = false;
 };
 
 ControlServer::ControlServer(asio::io_context& io, std::string path, Handler handler,

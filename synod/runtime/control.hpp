@@ -1,6 +1,8 @@
 // The control socket: a Unix-domain stream socket at <data_dir>/control.sock. A client writes one
 // request line and reads one JSON line back, then the server closes the connection.
 //   "status\n" -> the node's status object (see docs/runtime.md)
+//   "cmd PROTOCOL VERB [ARGS]\n" -> the protocol's answer to an operator command
+//     (Protocol::on_command), which may come later (a lock acquire waits for the grant)
 //   anything else -> {"error":"unknown request"}
 // A Unix socket (not TCP) keeps status local to the host and needs no port allocation.
 #pragma once
@@ -21,10 +23,15 @@ namespace synod::runtime {
 inline constexpr std::size_t kMaxControlRequestBytes = 256;
 inline constexpr std::size_t kMaxControlReplyBytes = 4U << 20U;
 inline constexpr Duration kControlTimeout = std::chrono::seconds(2);
+// How long the server keeps a connection open for a command's late answer; clients give up
+// earlier with their own deadline.
+inline constexpr Duration kMaxCommandWait = std::chrono::minutes(10);
 
 class ControlServer {
  public:
-  using Handler = std::function<std::string(const std::string& request)>;
+  // Answers a request by calling `respond` once, now or later (from the loop thread).
+  using Respond = std::function<void(std::string reply)>;
+  using Handler = std::function<void(const std::string& request, Respond respond)>;
 
   ControlServer(asio::io_context& io, std::string path, Handler handler,
                 std::shared_ptr<spdlog::logger> log);

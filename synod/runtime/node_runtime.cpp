@@ -79,8 +79,8 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   control_path_ = dir + "/control.sock";
   control_ = std::make_unique<ControlServer>(
       io_, control_path_,
-      [this](const std::string& request) {
-        return request == "status" ? status_json() : std::string(R"({"error":"unknown request"})");
+      [this](const std::string& request, ControlServer::Respond respond) {
+        control_request_received(request, std::move(respond));
       },
       log_);
   SYNOD_RETURN_IF_ERROR(control_->start());
@@ -203,9 +203,52 @@ void NodeRuntime::input_now(ProtocolId protocol, std::uint64_t tag) {
   node_->fire_timer(protocol, tag);
 }
 
+void NodeRuntime::control_request_received(const std::string& request,
+                                           ControlServer::Respond respond) {
+  if (request == "status") return respond(status_json());
+  constexpr std::string_view kCmd = "cmd ";
+  if (!request.starts_with(kCmd)) return respond(R"({"error":"unknown request"})");
+  // cmd PROTOCOL VERB [ARGS]
+  std::string_view rest = std::string_view(request).substr(kCmd.size());
+  const auto sp1 = rest.find(' ');
+  const std::string_view name = rest.substr(0, sp1);
+  std::string_view verb;
+  std::string_view args;
+  if (sp1 != std::string_view::npos) {
+    rest.remove_prefix(sp1 + 1);
+    const auto sp2 = rest.find(' ');
+    verb = rest.substr(0, sp2);
+    if (sp2 != std::string_view::npos) args = rest.substr(sp2 + 1);
+  }
+  if (stopped_ || !node_) return respond(R"({"error":"node is stopping"})");
+  for (std::size_t i = 0; i < node_->protocol_count(); ++i) {
+    const Protocol& p = node_->protocol_at(i);
+    if (p.name() != name) continue;
+    const CommandId id = next_command_++;
+    pending_commands_.emplace(id, std::move(respond));
+    log_->info("command {} for {}: {} {}", id, name, verb, args);
+    node_->command(p.id(), id, verb, args);
+    return;
+  }
+  respond(R"({"error":"no protocol named )" + std::string(name) + R"( runs on this node"})");
+}
+
+void NodeRuntime::reply(ProtocolId protocol, CommandId id, std::string json) {
+  const auto it = pending_commands_.find(id);
+  if (it == pending_commands_.end()) {
+    log_->warn("[{}] reply to unknown command {} dropped", protocol_name(protocol), id);
+    return;
+  }
+  auto respond = std::move(it->second);
+  pending_commands_.erase(it);
+  respond(std::move(json));
+}
+
 void NodeRuntime::shutdown() {
   if (stopped_) return;
   stopped_ = true;
+  for (auto& [id, respond] : pending_commands_) respond(R"({"error":"node stopped"})");
+  pending_commands_.clear();
   transport_->stop();
   control_->stop();
   timers_.clear();

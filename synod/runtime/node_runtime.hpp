@@ -79,8 +79,10 @@ class NodeRuntime final : public NodeEnv {
   Storage& storage(ProtocolId protocol) override;
   void observe(ProtocolId protocol, std::string_view kind, ObsFields fields) override;
   void log(ProtocolId protocol, std::string_view text) override;
+  void reply(ProtocolId protocol, CommandId id, std::string json) override;
 
  private:
+  void control_request_received(const std::string& request, ControlServer::Respond respond);
   explicit NodeRuntime(NodeConfig config);
   Status open(std::vector<std::unique_ptr<Protocol>> protocols);
   // Ticks the causal stamps for the event (local events, sends; a delivery was merged before)
@@ -108,6 +110,8 @@ class NodeRuntime final : public NodeEnv {
   std::string control_path_;
   std::map<TimerId, std::unique_ptr<asio::steady_timer>> timers_;
   TimerId next_timer_ = 1;
+  CommandId next_command_ = 1;
+  std::map<CommandId, ControlServer::Respond> pending_commands_;
   std::unique_ptr<Node> node_;
   bool recovering_ = false;
   std::uint32_t life_ = 0;  // earlier starts in this data dir (0 = first life)

@@ -74,6 +74,10 @@ class Simulator::SimNode final : public NodeEnv {
     sim_.observe(id_, protocol, kind, fields);
   }
   void log(ProtocolId protocol, std::string_view text) override { sim_.log(id_, protocol, text); }
+  void reply(ProtocolId protocol, CommandId id, std::string json) override {
+    (void)protocol;
+    sim_.command_replies_[{id_, id}] = std::move(json);
+  }
 
   Simulator& sim_;
   NodeId id_;
@@ -124,6 +128,20 @@ Simulator::~Simulator() = default;
 
 bool Simulator::is_up(NodeId id) const {
   return id >= 1 && id <= nodes_.size() && nodes_[id - 1]->up;
+}
+
+CommandId Simulator::command(NodeId node, ProtocolId protocol, std::string_view verb,
+                             std::string_view args) {
+  if (!is_up(node) || nodes_[node - 1]->paused) return 0;
+  const CommandId id = next_command_++;
+  if (!nodes_[node - 1]->node->command(protocol, id, verb, args)) return 0;
+  return id;
+}
+
+std::optional<std::string> Simulator::command_reply(NodeId node, CommandId id) const {
+  const auto it = command_replies_.find({node, id});
+  if (it == command_replies_.end()) return std::nullopt;
+  return it->second;
 }
 
 Node* Simulator::node(NodeId id) {

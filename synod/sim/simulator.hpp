@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -74,6 +75,11 @@ class Simulator {
   bool is_up(NodeId id) const;
   Node* node(NodeId id);
   const SimResult& result() const { return result_; }
+  // An operator command (Protocol::on_command) delivered now to a running node; 0 when the node
+  // is down or paused or runs no such protocol. The reply, once given, is kept by (node, id).
+  CommandId command(NodeId node, ProtocolId protocol, std::string_view verb,
+                    std::string_view args = {});
+  std::optional<std::string> command_reply(NodeId node, CommandId id) const;
 
  private:
   class SimNode;
@@ -135,6 +141,8 @@ class Simulator {
   std::uint64_t next_seq_ = 0;
   std::int64_t now_ns_ = 0;
   TimerId next_timer_ = 1;
+  CommandId next_command_ = 1;
+  std::map<std::pair<NodeId, CommandId>, std::string> command_replies_;
   std::unordered_set<TimerId> live_timers_;  // looked up only, never iterated
   std::vector<std::uint8_t> blocked_;        // [from][to] partition matrix
   std::vector<std::int64_t> clogged_until_;
