@@ -26,6 +26,7 @@ struct SimArgs {
   std::string stabilize = "5s";
   std::string trace;
   std::vector<std::string> set;
+  std::string algo;
   bool json = false;
   bool stop_first = false;
 };
@@ -117,7 +118,9 @@ int run_sim(const SimArgs& a) {
                  protocol_names().c_str());
     return kExitUsage;
   }
-  auto opts = parse_set_options(a.set);
+  std::vector<std::string> set = a.set;
+  if (!a.algo.empty()) set.push_back("algo=" + a.algo);  // --algo X is --set algo=X
+  auto opts = parse_set_options(set);
   auto duration = parse_duration(a.duration);
   auto stabilize = parse_duration(a.stabilize);
   if (!opts || !duration || !stabilize || a.nodes < 1 || a.nodes > 10000) {
@@ -188,6 +191,9 @@ void add_sim_command(CLI::App& app, Commands& out) {
   sub->add_option("--stabilize", args->stabilize, "Healthy phase before liveness checks")
       ->capture_default_str();
   sub->add_option("--set", args->set, "Protocol option key=value (repeatable)");
+  sub->add_option("--algo", args->algo,
+                  "Algorithm of a multi-algorithm protocol (mutex: central, ricart-agrawala, "
+                  "suzuki-kasami, token-ring; election: bully, ring); same as --set algo=...");
   sub->add_option("--trace", args->trace,
                   "Write the JSONL trace of seed --seed to FILE ('-' = stdout)");
   sub->add_flag("--json", args->json, "Print one JSON object");

@@ -29,5 +29,6 @@ void add_local_command(CLI::App& app, Commands& out);
 void add_status_command(CLI::App& app, Commands& out);
 void add_leader_command(CLI::App& app, Commands& out);
 void add_rpc_command(CLI::App& app, Commands& out);
+void add_lock_command(CLI::App& app, Commands& out);
 
 }  // namespace synod::app

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_local_command(app, commands);
   add_status_command(app, commands);
   add_leader_command(app, commands);
+  add_lock_command(app, commands);
   add_rpc_command(app, commands);
   try {
     app.parse(argc, argv);

@@ -42,7 +42,9 @@ std::unique_ptr<LockAlgorithm> make_algorithm(const LockOptions& o) {
     case Algorithm::kSuzukiKasami:
       return std::make_unique<SuzukiKasami>(ticks(o.token_timeout), ticks(o.retry));
     case Algorithm::kTokenRing:
-      return std::make_unique<TokenRing>(ticks(o.token_timeout), ticks(o.retry));
+      return std::make_unique<TokenRing>(
+          ticks(o.token_timeout), ticks(o.retry),
+          o.ring_idle_hold.count() == 0 ? 0 : ticks(o.ring_idle_hold));
   }
   return nullptr;
 }
@@ -78,6 +80,7 @@ void LockService::on_start(Context& ctx) {
   state_ = LockState::kIdle;
   token_ = 0;
   ticks_ = 0;
+  operator_ = OperatorLock{};
   detector_.reset(ctx.peers(), elapsed());
   algo_->start(*this);
   if (client_) client_->start(ctx, *this);
@@ -106,6 +109,10 @@ void LockService::on_message(Context& ctx, NodeId from, ByteView payload) {
 
 void LockService::on_timer(Context& ctx, std::uint64_t tag) {
   ctx_ = &ctx;
+  if (tag == kLeaseTimer) {
+    operator_lease_expired();
+    return;
+  }
   if (tag >= kClientTimerBase) {
     if (client_) client_->on_timer(ctx, *this, tag);
     return;
@@ -192,6 +199,7 @@ void LockService::granted(std::uint64_t token) {
   ctx_->observe("enter", {{"token", static_cast<std::int64_t>(token)},
                           {"algo", static_cast<std::int64_t>(options_.algorithm)}});
   if (client_) client_->on_granted(*ctx_, *this, token);
+  if (operator_.owns) operator_granted();
 }
 
 void LockService::release(Context& ctx) {
@@ -222,6 +230,7 @@ std::string LockService::status_json() const {
            "\":" + std::to_string(sent_[t]);
   }
   out += "},\"algorithm\":" + algo_->status_json();
+  out += ",\"operator\":" + operator_status();
   if (client_) out += ",\"client\":" + client_->status_json();
   out += "}";
   return out;

@@ -41,6 +41,8 @@ struct LockOptions {
   // Token algorithms: a waiting node (SK) or the lowest live node (ring) that has not seen the
   // token for this long asks for a probe round (recovery of a lost token).
   Duration token_timeout = std::chrono::seconds(2);
+  // Token ring: how long an idle process keeps the token before passing it (0: at once).
+  Duration ring_idle_hold = std::chrono::milliseconds(50);
   // Requests, state queries and probes still unanswered after this long are sent again. The
   // reliable channel drops a reply sent to a peer's previous life when the peer restarted just
   // before (the replier learns of the restart only afterwards), so one-shot requests could wait
@@ -62,6 +64,7 @@ class LockClient {
 };
 
 inline constexpr std::uint64_t kClientTimerBase = 1000;
+inline constexpr std::uint64_t kLeaseTimer = 2;  // the operator's lease (below the client range)
 
 enum class LockState : std::uint8_t { kIdle, kWaiting, kHolding };
 
@@ -82,6 +85,10 @@ class LockService final : public Protocol, private LockHost {
   void on_timer(Context& ctx, std::uint64_t tag) override;
   void on_peer_event(Context& ctx, NodeId peer, PeerEvent event) override;
   std::string status_json() const override;
+  // Operator commands (`synod lock ...`, lock_commands.cpp): "acquire [ttl=30s]" answers when
+  // granted, "release", "status". Only on a node without a built-in workload client.
+  void on_command(Context& ctx, CommandId id, std::string_view verb,
+                  std::string_view args) override;
 
   // The lock-service API.
   void acquire(Context& ctx);  // no-op unless idle; the grant arrives via LockClient::on_granted
@@ -115,6 +122,12 @@ class LockService final : public Protocol, private LockHost {
   }
   void tick();
   void heartbeat();
+  // Operator (CLI) sessions: lock_commands.cpp.
+  void operator_acquire(CommandId id, std::string_view args);
+  void operator_release(CommandId id);
+  void operator_granted();
+  void operator_lease_expired();
+  std::string operator_status() const;
   void suspect(NodeId peer);
 
   LockOptions options_;
@@ -130,6 +143,18 @@ class LockService final : public Protocol, private LockHost {
   std::uint64_t pending_token_ = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(MsgType::kCount)> sent_{};
   std::uint64_t decode_errors_ = 0;
+  // The lock as held by an operator through commands: the node holds it on the operator's behalf
+  // under a lease, so a CLI that dies cannot wedge the cluster.
+  struct OperatorLock {
+    CommandId waiting = 0;   // an acquire awaiting its grant (0: none)
+    bool owns = false;       // the current wait or hold is the operator's
+    bool abandoned = false;  // released while still waiting: give the lock back once granted
+    Duration ttl{};
+    Duration asked_at{};
+    TimerId lease = 0;
+    std::uint64_t grants = 0;
+    std::uint64_t lease_expiries = 0;
+  } operator_;
 };
 
 std::unique_ptr<LockAlgorithm> make_algorithm(const LockOptions& options);

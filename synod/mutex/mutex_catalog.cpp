@@ -10,7 +10,7 @@ namespace {
 
 const std::set<std::string> kKeys = {
     "algo",     "tick",     "heartbeat_ticks", "suspect_after", "token_timeout", "think",
-    "hold_min", "hold_max", "active",          "workload",      "retry"};
+    "hold_min", "hold_max", "active",          "workload",      "retry",         "ring_idle_hold"};
 
 constexpr Algorithm kAll[] = {Algorithm::kCentral, Algorithm::kRicartAgrawala,
                               Algorithm::kSuzukiKasami, Algorithm::kTokenRing};
@@ -24,6 +24,7 @@ Status read_durations(const ProtocolOptions& opts, MutexConfig& c) {
                         {"suspect_after", &c.lock.suspect_after},
                         {"token_timeout", &c.lock.token_timeout},
                         {"retry", &c.lock.retry},
+                        {"ring_idle_hold", &c.lock.ring_idle_hold},
                         {"think", &c.workload.think},
                         {"hold_min", &c.workload.hold_min},
                         {"hold_max", &c.workload.hold_max},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,13 @@ class MutexChecker final : public Checker {
       bad = "M1: " + node_str(e.node) + " enters with token " + std::to_string(token) + " while " +
             node_str(other) + " holds token " + std::to_string(t);
     }
+    // Never excused: with unique tokens a resource that refuses tokens below the highest it has
+    // seen keeps even the overlapping holders of a degraded run apart.
+    if (!granted_.insert(token).second) {
+      return "M2: fencing token " + std::to_string(token) + " granted twice (now to " +
+             node_str(e.node) + ")";
+    }
+    if (token < last_token_ && stats_) ++stats_->fenced;
     if (!bad && token <= last_token_) {
       bad = "M2: " + node_str(e.node) + " granted token " + std::to_string(token) +
             " after token " + std::to_string(last_token_);
@@ -177,6 +185,7 @@ class MutexChecker final : public Checker {
   std::map<NodeId, std::int64_t> holders_;  // node -> token
   std::map<NodeId, std::int64_t> pending_;  // node -> request key
   std::int64_t last_token_ = 0;
+  std::set<std::int64_t> granted_;  // every fencing token granted in the run
   std::int64_t algo_ = -1;
   bool degraded_ = false;
   bool token_seen_ = false;

@@ -2,7 +2,8 @@
 // the observations listed in lock_service.hpp and token_observations.hpp):
 //  M1 exclusion: at most one node is in the critical section at any instant (true-time order of
 //     "enter" / "exit" / crash events);
-//  M2 fencing: grants' fencing tokens strictly increase in grant order;
+//  M2 fencing: no fencing token is ever granted twice (strict, even in degraded runs), and
+//     grants' tokens strictly increase in grant order;
 //  M3 timestamp order (Ricart-Agrawala): nobody enters while a request with a smaller (T, i) is
 //     pending at a live node;
 //  L1 (at quiescence) no starvation: every live node that asked for the lock got it;
@@ -12,7 +13,7 @@
 // nodes. After a false suspicion ("suspect" of a node that was up and had not crashed within the
 // detector's timeout) a run is *degraded*: M1-M3 breaches are counted in CheckStats instead of
 // failing the run (the fencing token is what still protects the resource then; see
-// docs/protocols/mutex.md). L1 and T1 stay strict.
+// docs/protocols/mutex.md). Token uniqueness, L1 and T1 stay strict.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,7 @@ struct CheckStats {
   std::uint64_t excused = 0;        // M1-M3 breaches in degraded runs
   std::uint64_t enters = 0;
   std::uint64_t false_suspicions = 0;
+  std::uint64_t fenced = 0;  // grants below an earlier token: a fenced resource refuses them
 };
 
 // `stats` (optional) accumulates over every checker list made with it.

@@ -28,12 +28,13 @@ TEST_P(Swarm, ThousandSeedsNoViolations) {
             seeds / 20);  // false suspicions need > suspect_after of silence
   std::printf(
       "%s: %llu events in %.1f s (%.0f events/s), %llu entries, %llu degraded runs, "
-      "%llu excused breaches\n",
+      "%llu excused breaches, %llu fenced grants\n",
       std::string(algorithm_name(GetParam())).c_str(),
       static_cast<unsigned long long>(out.sweep.events), out.sweep.wall_seconds,
       out.sweep.events_per_sec(), static_cast<unsigned long long>(out.stats.enters),
       static_cast<unsigned long long>(out.stats.degraded_runs),
-      static_cast<unsigned long long>(out.stats.excused));
+      static_cast<unsigned long long>(out.stats.excused),
+      static_cast<unsigned long long>(out.stats.fenced));
 }
 
 INSTANTIATE_TEST_SUITE_P(Mutex, Swarm,

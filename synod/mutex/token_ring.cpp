@@ -38,9 +38,9 @@ void TokenRing::got_token(LockHost& h) {
   if (h.waiting()) {
     ++counter_;
     h.granted(fencing_token(gen_, counter_));
-  } else {
+  } else if (ticks_ - arrived_ >= idle_hold_ticks_) {
     pass(h);
-  }
+  }  // else on_tick passes it once the idle hold is over
 }
 
 void TokenRing::release(LockHost& h) {
@@ -78,6 +78,7 @@ void TokenRing::on_token(LockHost& h, const MutexMsg& m) {
   has_token_ = true;
   gen_ = m.gen;
   counter_ = m.token;
+  arrived_ = ticks_;
   observe_token(h, "token_recv", gen_);
   got_token(h);
 }
@@ -122,6 +123,7 @@ void TokenRing::regenerate(LockHost& h, std::uint64_t gen,
   has_token_ = true;
   gen_ = gen;
   counter_ = 0;
+  arrived_ = ticks_;
   observe_token(h, "token_new", gen_);
   got_token(h);
 }

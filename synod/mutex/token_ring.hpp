@@ -1,7 +1,8 @@
 // Token ring: the processes form a logical ring by ascending id; one token circulates. A process
 // that receives the token enters the critical section if it wants to, and passes the token to its
 // successor on exit (or at once if it does not want it). 1 message per entry when every process
-// wants the lock, unboundedly many per entry when few do (the token keeps circulating).
+// wants the lock, unboundedly many per entry when few do (the token keeps circulating; an idle
+// process keeps it for `idle_hold` before passing it on, which bounds the rate).
 //
 // Failures: the successor is the next id the failure detector does not suspect, so a crashed
 // process is bypassed. A lost token (its holder crashed, or it was dropped in flight with a
@@ -21,8 +22,14 @@ namespace synod::mutex {
 
 class TokenRing final : public LockAlgorithm, private TokenKeeper {
  public:
-  TokenRing(std::uint64_t timeout_ticks, std::uint64_t retry_ticks)
-      : timeout_ticks_(timeout_ticks), recovery_(*this, retry_ticks) {}
+  // `idle_hold_ticks`: how long a process that does not want the token keeps it before passing it
+  // on (0: at once, as in the textbook). A short hold stops an idle ring from spinning the token
+  // through the network and the CPUs thousands of times a second, at the cost of up to
+  // n * idle_hold of extra waiting when the lock is idle.
+  TokenRing(std::uint64_t timeout_ticks, std::uint64_t retry_ticks, std::uint64_t idle_hold_ticks)
+      : timeout_ticks_(timeout_ticks),
+        idle_hold_ticks_(idle_hold_ticks),
+        recovery_(*this, retry_ticks) {}
 
   std::string_view name() const override { return "token-ring"; }
   void start(LockHost& h) override;
@@ -54,6 +61,8 @@ class TokenRing final : public LockAlgorithm, private TokenKeeper {
   void drop_stale(LockHost& h);
 
   std::uint64_t timeout_ticks_;
+  std::uint64_t idle_hold_ticks_;
+  std::uint64_t arrived_ = 0;  // tick at which the token arrived here
   TokenRecovery recovery_;
   std::vector<NodeId> ring_;  // self and peers, ascending
   bool has_token_ = false;

@@ -1,0 +1,168 @@
+// synod lock acquire|release|status: the lock service (synod/mutex) of a running cluster.
+//   acquire [--node N] [--ttl D] [--timeout D]  waits for the grant and prints the fencing token;
+//       the node then holds the lock for the operator under a lease of --ttl (default 30s). On
+//       --timeout the request is withdrawn (the lock is passed on as soon as it arrives).
+//   release [--node N]  gives it back (or withdraws a pending acquire).
+//   status              every node's view; exit 1 if two nodes claim to hold the lock.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/synod/commands.hpp"
+#include "apps/synod/node_command.hpp"
+#include "synod/node/registry.hpp"
+#include "synod/runtime/control.hpp"
+#include "synod/runtime/process.hpp"
+
+namespace synod::app {
+namespace {
+
+constexpr const char* kProtocol = "mutex";
+
+struct LockArgs {
+  NodeTarget target;
+  std::string ttl = "30s";
+  std::string timeout = "30s";
+  bool json = false;
+};
+
+int fail(const std::string& what, const std::string& message) {
+  std::fprintf(stderr, "synod lock %s: %s\n", what.c_str(), message.c_str());
+  return kExitFailed;
+}
+
+// Sends one lock command; prints the reply (JSON or a line) and returns the exit code.
+int lock_command(const LockArgs& a, const std::string& verb, const std::string& args,
+                 Duration timeout) {
+  auto socket = target_socket(a.target);
+  if (!socket) return fail(verb, socket.status().message());
+  auto reply = node_command(*socket, kProtocol, verb, args, timeout);
+  if (!reply) {
+    if (verb == "acquire") {  // withdraw, so that a late grant is passed on at once
+      (void)node_command(*socket, kProtocol, "release", "", runtime::kControlTimeout);
+      return fail(verb, "no grant within " + a.timeout + "; request withdrawn (" +
+                            reply.status().message() + ")");
+    }
+    return fail(verb, reply.status().message());
+  }
+  auto j = nlohmann::json::parse(*reply, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail(verb, "malformed reply: " + *reply);
+  if (a.json) std::printf("%s\n", j.dump().c_str());
+  if (j.contains("error")) {
+    return a.json ? kExitFailed : fail(verb, j["error"].get<std::string>());
+  }
+  if (a.json) return kExitOk;
+  if (verb == "acquire") {
+    std::printf(
+        "granted: node %u holds the lock with fencing token %llu (%s; waited %lld ms; "
+        "lease %lld ms)\n",
+        j.value("node", 0U), static_cast<unsigned long long>(j.value("token", 0ULL)),
+        j.value("algo", std::string("?")).c_str(),
+        static_cast<long long>(j.value("waited_ms", 0LL)),
+        static_cast<long long>(j.value("lease_ms", 0LL)));
+  } else if (j.value("released", false)) {
+    std::printf("released: token %llu\n", static_cast<unsigned long long>(j.value("token", 0ULL)));
+  } else {
+    std::printf("withdrawn: the pending acquire was cancelled\n");
+  }
+  return kExitOk;
+}
+
+int run_acquire(const LockArgs& a) {
+  auto ttl = parse_duration(a.ttl);
+  auto timeout = parse_duration(a.timeout);
+  if (!ttl || !timeout || timeout->count() <= 0) {
+    std::fprintf(stderr, "synod lock acquire: --ttl and --timeout take durations like 5s\n");
+    return kExitUsage;
+  }
+  return lock_command(a, "acquire", "ttl=" + a.ttl, *timeout);
+}
+
+int run_status(const LockArgs& a) {
+  auto nodes = runtime::read_pids_file(a.target.dir);
+  if (!nodes) return fail("status", nodes.status().message());
+  nlohmann::json out = {{"nodes", nlohmann::json::array()}};
+  int holders = 0;
+  std::uint64_t token = 0;
+  NodeId holder = 0;
+  for (const auto& n : *nodes) {
+    nlohmann::json v = {{"id", n.id}, {"state", "down"}};
+    if (runtime::process_alive(n.pid, n.config_path)) {
+      auto reply = runtime::control_request(n.socket_path(), "status", runtime::kControlTimeout);
+      auto j = reply ? nlohmann::json::parse(*reply, nullptr, false) : nlohmann::json();
+      const auto* lock =
+          j.is_object() && j.contains("protocols") && j["protocols"].contains(kProtocol)
+              ? &j["protocols"][kProtocol]
+              : nullptr;
+      v["state"] = lock == nullptr ? "unresponsive" : lock->value("state", "?");
+      if (lock != nullptr) {
+        v["algo"] = lock->value("algo", "?");
+        v["token"] = lock->value("token", 0ULL);
+        v["holder_hint"] = lock->value("holder", 0U);
+        if (v["state"] == "holding") {
+          ++holders;
+          holder = n.id;
+          token = v["token"].get<std::uint64_t>();
+        }
+      }
+    }
+    out["nodes"].push_back(std::move(v));
+  }
+  out["holders"] = holders;
+  if (holders == 1) out["holder"] = {{"node", holder}, {"token", token}};
+  if (a.json) {
+    std::printf("%s\n", out.dump().c_str());
+  } else {
+    std::printf("%-5s %-13s %-16s %-22s %s\n", "NODE", "STATE", "ALGO", "TOKEN", "HOLDER(HINT)");
+    for (const auto& v : out["nodes"]) {
+      std::printf("%-5u %-13s %-16s %-22llu %u\n", v["id"].get<unsigned>(),
+                  v["state"].get<std::string>().c_str(), v.value("algo", "-").c_str(),
+                  static_cast<unsigned long long>(v.value("token", 0ULL)),
+                  v.value("holder_hint", 0U));
+    }
+    if (holders == 0) std::printf("lock is free\n");
+    if (holders == 1) {
+      std::printf("held by node %u with token %llu\n", holder,
+                  static_cast<unsigned long long>(token));
+    }
+  }
+  if (holders > 1) return fail("status", std::to_string(holders) + " nodes claim the lock");
+  return kExitOk;
+}
+
+void add_target_options(CLI::App* sub, LockArgs& a) {
+  sub->add_option("--dir", a.target.dir, "Cluster directory of `synod local up`")
+      ->capture_default_str();
+  sub->add_option("--node", a.target.node, "Node that acts for you")->capture_default_str();
+  sub->add_option("--socket", a.target.socket, "A node's control socket (instead of --dir/--node)");
+  sub->add_flag("--json", a.json, "Print the node's JSON reply");
+}
+
+}  // namespace
+
+void add_lock_command(CLI::App& app, Commands& out) {
+  CLI::App* lock = app.add_subcommand("lock", "Acquire, release or inspect the cluster's lock");
+  lock->require_subcommand(1);
+  auto acq = std::make_shared<LockArgs>();
+  CLI::App* a = lock->add_subcommand("acquire", "Wait for the lock; print its fencing token");
+  add_target_options(a, *acq);
+  a->add_option("--ttl", acq->ttl, "Lease: the node releases the lock after this long")
+      ->capture_default_str();
+  a->add_option("--timeout", acq->timeout, "Give up waiting after this long")
+      ->capture_default_str();
+  out.push_back({a, [acq] { return run_acquire(*acq); }});
+  auto rel = std::make_shared<LockArgs>();
+  CLI::App* r = lock->add_subcommand("release", "Release the lock (or withdraw a pending acquire)");
+  add_target_options(r, *rel);
+  out.push_back({r, [rel] { return lock_command(*rel, "release", "", runtime::kControlTimeout); }});
+  auto st = std::make_shared<LockArgs>();
+  CLI::App* s = lock->add_subcommand("status", "Every node's view of the lock");
+  s->add_option("--dir", st->target.dir, "Cluster directory of `synod local up`")
+      ->capture_default_str();
+  s->add_flag("--json", st->json, "One JSON object");
+  out.push_back({s, [st] { return run_status(*st); }});
+}
+
+}  // namespace synod::app
