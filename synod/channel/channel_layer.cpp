@@ -16,7 +16,7 @@ class ChannelLayer::Wrapped final : public Context {
   bool writable(NodeId to) const override { return layer_.app_writable(to); }
   TimerId set_timer(Duration after, std::uint64_t tag) override {
     // The top bit routes the timer back to the channel; an inner tag using it would be stolen.
-    SYNOD_ASSERT((tag & kChannelTimerBit) == 0);
+    SYNOD_ASSERT((tag & layer_.timer_bit_) == 0);
     return base().set_timer(after, tag);
   }
   void cancel_timer(TimerId id) override { base().cancel_timer(id); }
@@ -39,9 +39,10 @@ class ChannelLayer::Wrapped final : public Context {
   Context* base_ = nullptr;
 };
 
-ChannelLayer::ChannelLayer(std::unique_ptr<Protocol> inner)
-    : inner_(std::move(inner)), wrapped_(std::make_unique<Wrapped>(*this)) {
+ChannelLayer::ChannelLayer(std::unique_ptr<Protocol> inner, std::uint64_t timer_bit)
+    : inner_(std::move(inner)), wrapped_(std::make_unique<Wrapped>(*this)), timer_bit_(timer_bit) {
   SYNOD_ASSERT(inner_ != nullptr);
+  SYNOD_ASSERT(timer_bit_ != 0 && (timer_bit_ & (timer_bit_ - 1)) == 0);  // exactly one bit
 }
 
 ChannelLayer::~ChannelLayer() = default;
@@ -51,17 +52,19 @@ ChannelLayer::Wrapped& ChannelLayer::wrap(Context& base) {
   return *wrapped_;
 }
 
+Context& ChannelLayer::inner_context(Context& base) { return wrap(base); }
+
 void ChannelLayer::on_timer(Context& ctx, std::uint64_t tag) {
-  if ((tag & kChannelTimerBit) != 0) {
-    on_channel_timer(ctx, tag & ~kChannelTimerBit);
+  if ((tag & timer_bit_) != 0) {
+    on_channel_timer(ctx, tag & ~timer_bit_);
   } else {
     inner_->on_timer(wrap(ctx), tag);
   }
 }
 
 TimerId ChannelLayer::set_channel_timer(Context& base, Duration after, std::uint64_t tag) {
-  SYNOD_ASSERT((tag & kChannelTimerBit) == 0);
-  return base.set_timer(after, tag | kChannelTimerBit);
+  SYNOD_ASSERT((tag & timer_bit_) == 0);
+  return base.set_timer(after, tag | timer_bit_);
 }
 
 void ChannelLayer::inner_start(Context& base, bool recovering) {

@@ -3,7 +3,8 @@
 // inner protocol a wrapped Context whose send() and writable() go through the channel. Timers are
 // multiplexed on the tag's top bit (the channel's own timers have it set; the inner protocol's
 // tags must not). Everything else passes through, so the inner protocol cannot tell it is layered
-// except that it now receives on_peer_event.
+// except that it now receives on_peer_event. A layer stacked inside another (the snapshot layer
+// inside the reliable channel) takes a different timer bit so the two do not steal each other's.
 #pragma once
 
 #include <string>
@@ -20,7 +21,8 @@ inline constexpr std::uint64_t kChannelTimerBit = 1ULL << 63U;
 
 class ChannelLayer : public Protocol {
  public:
-  explicit ChannelLayer(std::unique_ptr<Protocol> inner);
+  explicit ChannelLayer(std::unique_ptr<Protocol> inner,
+                        std::uint64_t timer_bit = kChannelTimerBit);
   ~ChannelLayer() override;
   ChannelLayer(const ChannelLayer&) = delete;
   ChannelLayer& operator=(const ChannelLayer&) = delete;
@@ -28,8 +30,10 @@ class ChannelLayer : public Protocol {
   ProtocolId id() const override { return inner_->id(); }
   std::string_view name() const override { return inner_->name(); }
   void on_timer(Context& ctx, std::uint64_t tag) final;
-  // Commands belong to the inner protocol; the channel has none of its own.
-  void on_command(Context& ctx, CommandId id, std::string_view verb, std::string_view args) final;
+  // Commands belong to the inner protocol; the channels have none of their own. A layer that has
+  // some (the snapshot layer's "snapshot") overrides this and passes the rest on.
+  void on_command(Context& ctx, CommandId id, std::string_view verb,
+                  std::string_view args) override;
 
   // The inner protocol's status with the channel's own counters added under "channel", so tools
   // that read a protocol's status (synod local status, the demo) see the same shape either way.
@@ -47,6 +51,8 @@ class ChannelLayer : public Protocol {
 
   TimerId set_channel_timer(Context& base, Duration after, std::uint64_t tag);
 
+  // The context the inner protocol sees, bound to `base` (for calls a layer makes into it).
+  Context& inner_context(Context& base);
   // Calls into the inner protocol with the wrapped context bound to `base`.
   void inner_start(Context& base, bool recovering);
   void inner_message(Context& base, NodeId from, ByteView payload);
@@ -58,6 +64,7 @@ class ChannelLayer : public Protocol {
 
   std::unique_ptr<Protocol> inner_;
   std::unique_ptr<Wrapped> wrapped_;
+  std::uint64_t timer_bit_;
 };
 
 }  // namespace synod::channel
