@@ -29,6 +29,7 @@ void add_local_command(CLI::App& app, Commands& out);
 void add_status_command(CLI::App& app, Commands& out);
 void add_leader_command(CLI::App& app, Commands& out);
 void add_rpc_command(CLI::App& app, Commands& out);
+void add_ntp_command(CLI::App& app, Commands& out);
 void add_lock_command(CLI::App& app, Commands& out);
 
 }  // namespace synod::app

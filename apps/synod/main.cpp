@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_leader_command(app, commands);
   add_lock_command(app, commands);
   add_rpc_command(app, commands);
+  add_ntp_command(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
