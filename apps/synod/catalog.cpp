@@ -11,6 +11,7 @@
 #include "synod/mutex/mutex_checker.hpp"
 #include "synod/rpc/rpc_checker.hpp"
 #include "synod/rpc/workload.hpp"
+#include "synod/timesync/timesync_catalog.hpp"
 
 namespace synod::app {
 
@@ -30,6 +31,8 @@ const std::vector<CatalogEntry>& catalog() {
     v.push_back({election::bully_spec(), [] { return election::election_checkers(); }});
     v.push_back({election::ring_spec(), [] { return election::election_checkers(); }});
     v.push_back({election::election_spec(), [] { return election::election_checkers(); }});
+    v.push_back({timesync::cristian_spec(), [] { return timesync::cristian_catalog_checkers(); }});
+    v.push_back({timesync::berkeley_spec(), [] { return timesync::berkeley_catalog_checkers(); }});
     v.push_back({examples::calculator_spec(), [] { return rpc::rpc_checkers(); }});
     v.push_back({examples::bank_spec(), [] { return rpc::rpc_checkers(); }});
     return v;

@@ -74,8 +74,7 @@ class Berkeley final : public Protocol {
 
   // For tests and status.
   const SoftwareClock& clock() const { return clock_; }
-  // The committed time (reading + pending slew) at host reading `host`.
-  Time committed(Time host) const { return clock_.read(host) + clock_.pending_slew(host); }
+  Time committed(Time host) const { return clock_.committed(host); }
   bool is_master() const { return master_; }
   NodeId following() const { return following_; }
   const BerkeleyRound& last_round() const { return last_round_; }

@@ -102,9 +102,7 @@ class Cristian::Client final : public rpc::App {
       // committed time (reading + pending slew), which advances at the host rate, so it stays
       // valid until the round ends.
       const std::int64_t estimate = r->time_ns + rtt / 2;
-      const SoftwareClock& c = owner_.clock_;
-      const std::int64_t committed = c.read(t1).ns + c.pending_slew(t1).count();
-      const std::int64_t offset = estimate - committed;
+      const std::int64_t offset = estimate - owner_.clock_.committed(t1).ns;
       ctx().observe("sample", {{"server", server},
                                {"nonce", static_cast<std::int64_t>(nonce)},
                                {"round", static_cast<std::int64_t>(round)},
@@ -136,7 +134,7 @@ class Cristian::Client final : public rpc::App {
                            {"rtt_ns", best_.rtt_ns},
                            {"offset_ns", best_.offset_ns},
                            {"kind", static_cast<std::int64_t>(kind)},
-                           {"committed_ns", c.read(now).ns + c.pending_slew(now).count()}});
+                           {"committed_ns", c.committed(now).ns}});
     ++round_;  // late replies of this round are ignored
     ep_->after(owner_.options_.period, [this] { start_round(); });  // C4
   }
@@ -241,7 +239,7 @@ std::string Cristian::status_json() const {
   s += server_ ? "server" : "client";
   s += "\",\"server\":" + std::to_string(current_server());
   s += ",\"offset_ns\":" + std::to_string(offset);
-  s += ",\"committed_offset_ns\":" + std::to_string(offset + clock_.pending_slew(host).count());
+  s += ",\"committed_offset_ns\":" + std::to_string((clock_.committed(host) - host).count());
   s += ",\"syncs\":" + std::to_string(syncs_) + ",\"failures\":" + std::to_string(failures_);
   s += ",\"last\":{\"server\":" + std::to_string(last_.server) +
        ",\"rtt_ns\":" + std::to_string(last_.rtt_ns) +

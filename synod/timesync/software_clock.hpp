@@ -47,6 +47,10 @@ class SoftwareClock {
 
   // What remains of the current slew at `host` (0 when none).
   Duration pending_slew(Time host) const;
+  // Where the clock is headed: the reading plus what remains of the slew. It advances at the
+  // host rate (times the frequency correction), without the slew's extra rate, so time-sync
+  // protocols report and correct it: a slew in progress then skews no estimate.
+  Time committed(Time host) const { return read(host) + pending_slew(host); }
   std::uint64_t steps() const { return steps_; }
   std::uint64_t slews() const { return slews_; }
   const ClockDiscipline& discipline() const { return discipline_; }

@@ -60,5 +60,13 @@ TEST(SoftwareClock, FrequencyCorrectionIsContinuousAndClamped) {
   EXPECT_EQ(c.read(kT0 + 20s) - (kT0 + 20s), std::chrono::milliseconds(6));
 }
 
+TEST(SoftwareClock, CommittedTimeIncludesThePendingSlewAndRunsAtTheHostRate) {
+  SoftwareClock c;
+  c.correct(kT0, std::chrono::milliseconds(10));
+  EXPECT_EQ(c.committed(kT0), kT0 + 10ms);
+  EXPECT_EQ(c.committed(kT0 + 7s), kT0 + 7s + 10ms);  // mid-slew: reading + remainder
+  EXPECT_EQ(c.committed(kT0 + 60s), c.read(kT0 + 60s));
+}
+
 }  // namespace
 }  // namespace synod::timesync
