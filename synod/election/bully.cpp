@@ -67,6 +67,14 @@ void Bully::on_election_timer(Context& ctx, std::uint64_t tag) {
   }
 }
 
+void Bully::on_suspect(Context& ctx, NodeId peer) {
+  if (phase_ != Phase::kAwaitAnswer || peer < ctx.self()) return;
+  for (NodeId p : ctx.peers()) {
+    if (p > ctx.self() && !suspected(p)) return;  // someone may still answer
+  }
+  become_coordinator(ctx);  // B2, with the detector standing in for the timer
+}
+
 void Bully::wait(Context& ctx, Phase phase, Duration d, std::uint64_t tag) {
   ctx.cancel_timer(timer_);
   phase_ = phase;

@@ -10,6 +10,9 @@
 //     process with a lower id. (The highest process, recovering, thus bullies at once.)
 //  B3 On ELECTION from a lower process: send back ANSWER and begin an election unless one is
 //     already under way.
+//     The detector can end the wait early: once every higher process is suspected, none can
+//     answer, so the candidate declares without waiting out the timer (a leader killed while a
+//     lower process already started an election costs one detection, not detection + T).
 //  B4 On ANSWER: wait `coordinator_timeout` for a COORDINATOR; if none arrives, begin again.
 //  B5 On COORDINATOR: record the sender as coordinator (if its epoch is newer). A process that
 //     receives COORDINATOR from a lower id does not accept it: it bullies (begins an election).
@@ -43,6 +46,7 @@ class Bully final : public ElectionBase {
   void on_election_timer(Context& ctx, std::uint64_t tag) override;
   void abandon_election(Context& ctx) override;
   std::string algorithm_status() const override;
+  void on_suspect(Context& ctx, NodeId peer) override;
 
   void become_coordinator(Context& ctx);
   void wait(Context& ctx, Phase phase, Duration d, std::uint64_t tag);

@@ -100,6 +100,30 @@ TEST(Bully, WorstCaseTheLowestNoticesFirstQuadraticMessages) {
   EXPECT_LE(elections + answers + coordinators, n * n);
 }
 
+TEST(Bully, SuspicionOfEveryHigherProcessEndsTheAnswerWait) {
+  // B2 with the detector: 1 notices first and asks 2-4; 4 then asks 5 (not yet suspected by 4)
+  // and waits for an ANSWER. With a 10 s answer timeout, 4 still declares as soon as its own
+  // detector suspects 5 (about 1 s), not when the timer fires.
+  Recorder* rec = nullptr;
+  auto order = detection_order({1});
+  testing::OptionsFor slow_answers = [order](NodeId id) {
+    ElectionOptions o = order(id);
+    o.answer_timeout = seconds(10);
+    return o;
+  };
+  sim::Simulator s(sim::scripted("@2s crash 5", 5), testing::deployed<Bully>(slow_answers),
+                   testing::checkers_with(rec));
+  const auto r = s.run();
+  ASSERT_FALSE(r.violation) << r.violation->message;
+  expect_leader(s, {1, 2, 3, 4}, 4);
+  std::int64_t declared_at = 0;
+  for (const auto& d : rec->declared) {
+    if (d.t_ns >= at(seconds(2)) && d.node == 4) declared_at = d.t_ns;
+  }
+  ASSERT_NE(declared_at, 0);
+  EXPECT_LT(declared_at, at(seconds(5)));  // well before 2 s + detection + the 10 s timer
+}
+
 TEST(Bully, SimultaneousDetectionBySeveralNodes) {
   // Everyone notices at about the same time (same detector settings): several elections run
   // concurrently (B3: a process already in an election does not begin another), one winner.

@@ -94,6 +94,7 @@ void ElectionBase::tick(Context& ctx) {
 void ElectionBase::poll_detector(Context& ctx) {
   for (const detect::Transition& t : fd_.poll(now_)) {
     ctx.log(std::string(t.suspected ? "suspect " : "trust ") + std::to_string(t.peer));
+    if (t.suspected) on_suspect(ctx, t.peer);
   }
 }
 

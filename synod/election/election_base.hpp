@@ -59,6 +59,11 @@ class ElectionBase : public Protocol {
   // Called when adoption installs a leader: drop any election in progress.
   virtual void abandon_election(Context& ctx) = 0;
   virtual std::string algorithm_status() const = 0;
+  // The detector began suspecting `peer` (after the base's own reaction).
+  virtual void on_suspect(Context& ctx, NodeId peer) {
+    (void)ctx;
+    (void)peer;
+  }
 
   // Declares this node leader of a fresh epoch (round persisted and synced first); false if the
   // round could not be made durable (the caller abandons this attempt; reconcile retries).
