@@ -59,7 +59,8 @@ Duration initial_offset_for(const ClockOptions& o, NodeId self, std::span<const 
 
 Status check_keys(const ProtocolOptions& opts, const std::string& who,
                   std::initializer_list<const char*> keys) {
-  for (const auto& [key, value] : opts) {
+  for (const auto& kv : opts) {
+    const std::string& key = kv.first;  // a named variable: clang 14 cannot capture a binding
     if (is_clock_option(key)) continue;
     if (std::any_of(keys.begin(), keys.end(), [&key](const char* k) { return key == k; })) {
       continue;
