@@ -9,6 +9,7 @@
 #include "synod/heartbeat/heartbeat_checker.hpp"
 #include "synod/mutex/mutex_catalog.hpp"
 #include "synod/mutex/mutex_checker.hpp"
+#include "synod/ntp/ntp_protocol.hpp"
 #include "synod/rpc/rpc_checker.hpp"
 #include "synod/rpc/workload.hpp"
 #include "synod/timesync/timesync_catalog.hpp"
@@ -33,6 +34,7 @@ const std::vector<CatalogEntry>& catalog() {
     v.push_back({election::election_spec(), [] { return election::election_checkers(); }});
     v.push_back({timesync::cristian_spec(), [] { return timesync::cristian_catalog_checkers(); }});
     v.push_back({timesync::berkeley_spec(), [] { return timesync::berkeley_catalog_checkers(); }});
+    v.push_back({ntp::ntp_spec(), [] { return CheckerList{}; }});
     v.push_back({examples::calculator_spec(), [] { return rpc::rpc_checkers(); }});
     v.push_back({examples::bank_spec(), [] { return rpc::rpc_checkers(); }});
     return v;

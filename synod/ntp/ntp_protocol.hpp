@@ -1,0 +1,106 @@
+// NTP as a protocol over the node Context (id 72; payload = the raw 48-byte NTP packet, so the
+// same bytes would be valid on UDP port 123). Every node is a server (stratum s+1 once synced to
+// stratum s, or a configured local reference); a node with servers or peers is also a client that
+// disciplines its own SoftwareClock:
+//   poll tick -> per association: send a request (client mode 3, or symmetric active mode 1)
+//   reply     -> origin check, sample (theta, delta), clock filter
+//   next tick -> selection over the associations' best samples (falsetickers out), combine,
+//                discipline (step/slew + frequency), shift every filter by the correction
+// Broadcast: a server with `broadcast` sends mode-5 packets each poll; a broadcast client first
+// measures the delay with one client exchange (as ntpd's broadcast client does), then takes
+// offset = T3 + delay/2 - T4 from each broadcast.
+// Symmetric mode here is the request/response form (mode 1 answered by mode 2), not RFC 5905's
+// continuous interleaved peer exchange; either side may synchronize to the other by stratum.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "synod/node/protocol.hpp"
+#include "synod/ntp/auth.hpp"
+#include "synod/ntp/clock_filter.hpp"
+#include "synod/ntp/discipline.hpp"
+#include "synod/ntp/ntp_options.hpp"
+#include "synod/ntp/server.hpp"
+#include "synod/timesync/software_clock.hpp"
+
+namespace synod::ntp {
+
+// Unanswered polls after which an association's samples are dropped (RFC 5905's reach register).
+inline constexpr int kUnreachPolls = 8;
+// Polls without a clock update after which this node stops claiming to be synchronized.
+inline constexpr int kHoldoverPolls = 16;
+// RATE kisses double an association's poll interval, up to 2^kMaxPollShift times the base.
+inline constexpr int kMaxPollShift = 4;
+
+class NtpProtocol final : public Protocol {
+ public:
+  static constexpr ProtocolId kId = 72;
+
+  explicit NtpProtocol(NtpOptions options, const KeyRing* keys = nullptr);
+
+  ProtocolId id() const override { return kId; }
+  std::string_view name() const override { return "ntp"; }
+  void on_start(Context& ctx) override;
+  void on_message(Context& ctx, NodeId from, ByteView payload) override;
+  void on_timer(Context& ctx, std::uint64_t tag) override;
+  void on_command(Context& ctx, CommandId id, std::string_view verb,
+                  std::string_view args) override;
+  std::string status_json() const override;
+
+  // The disciplined clock (read it with the node's host time).
+  const timesync::SoftwareClock& clock() const { return clock_; }
+  bool synchronized() const { return local_reference_ || synced_stratum_ != 0; }
+  std::uint8_t stratum() const;
+  std::uint64_t updates() const { return discipline_.updates(); }
+  // Servers the last selection rejected (falsetickers) and kept.
+  const std::vector<NodeId>& falsetickers() const { return falsetickers_; }
+  const std::vector<NodeId>& truechimers() const { return truechimers_; }
+  const ServerCounters& server_counters() const { return server_.counters(); }
+
+ private:
+  struct Association {
+    Mode mode = Mode::kClient;  // what we send: client or symmetric active
+    ClockFilter filter;
+    Timestamp sent = 0;  // transmit of the outstanding request (0: none)
+    Time sent_at{};      // its T1 on our clock
+    int unanswered = 0;
+    int poll_shift = 0;
+    bool denied = false;
+    bool broadcast = false;       // a broadcast server: poll only to calibrate
+    Duration broadcast_delay{0};  // one-way delay measured by the calibration exchange
+    bool calibrated = false;
+  };
+
+  Time soft_now(Context& ctx) const { return clock_.read(ctx.now()); }
+  ServerIdentity identity(Context& ctx) const;
+  void poll(Context& ctx);
+  void update_clock(Context& ctx);
+  void on_reply(Context& ctx, NodeId from, const Packet& p);
+  void on_broadcast(Context& ctx, NodeId from, const Packet& p);
+  void send_broadcast(Context& ctx);
+
+  NtpOptions options_;
+  const KeyRing* keys_;
+  Server server_;
+  timesync::SoftwareClock clock_;
+  Discipline discipline_;
+  std::map<NodeId, Association> assoc_;
+  bool local_reference_ = false;
+  std::uint8_t synced_stratum_ = 0;  // system peer's stratum; 0 = not synchronized
+  NodeId system_peer_ = 0;
+  Duration root_delay_{0};
+  Duration root_dispersion_{0};
+  Time reference_time_{};
+  std::uint64_t ticks_ = 0;
+  std::uint64_t last_update_tick_ = 0;
+  Duration last_offset_{0};
+  std::vector<NodeId> falsetickers_;
+  std::vector<NodeId> truechimers_;
+  std::uint64_t bogus_ = 0;
+};
+
+// "ntp": the protocol for `synod sim ntp` and `synod node --protocols ntp`.
+ProtocolSpec ntp_spec();
+
+}  // namespace synod::ntp
