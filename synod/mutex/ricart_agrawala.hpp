@@ -73,8 +73,10 @@ class RicartAgrawala : public LockAlgorithm {
 
   std::uint64_t retry_ticks_;
   std::uint64_t ticks_ = 0;
-  std::uint64_t clock_ = 0;  // Lamport clock (durable)
-  std::uint64_t my_ts_ = 0;  // T of the outstanding request
+  std::uint64_t clock_ = 0;
+  std::uint64_t ceiling_ = 0;  // durable: no timestamp above it was used before a crash
+  static constexpr std::uint64_t kClockBlock = 1024;  // Lamport clock (durable)
+  std::uint64_t my_ts_ = 0;                           // T of the outstanding request
   std::uint64_t my_key_ = 0;
   std::set<NodeId> awaiting_;    // replies still needed
   std::set<NodeId> replied_;     // replies received
