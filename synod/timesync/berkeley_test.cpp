@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "synod/sim/clock_model.hpp"
+#include "synod/sim/sweep.hpp"
 #include "synod/timesync/berkeley.hpp"
 #include "synod/timesync/berkeley_checker.hpp"
 #include "synod/timesync/timesync_test_util.hpp"
@@ -172,6 +173,25 @@ TEST(Berkeley, PartitionHealsToOneMaster) {
     EXPECT_EQ(sim::protocol_on<Berkeley>(s, n, Berkeley::kId).is_master(), n == 1) << n;
   }
   EXPECT_EQ(rec->of("adjust", 5).back()["master"], 1);
+}
+
+// Regression, swarm seed 14156: an adjustment that exactly cancelled the master's pending slew
+// left the slew running (SoftwareClock::correct(0) was a no-op), 5.6 ms off after the next round.
+TEST(Berkeley, AdjustmentCancellingThePendingSlewStopsIt) {
+  sim::SweepOptions so;
+  so.first_seed = 14156;
+  so.seeds = 1;
+  so.nodes = 5;
+  so.plan = sim::parse_fault_plan(
+                "latency=fixed:3458us,loss=0,dup=0.044,reorder=0.2; @857ms pause 2; @1861ms "
+                "resume 2; @3271ms partition 2|1,3,4,5; @4554ms heal; @7026ms crash 1; @7449ms "
+                "crash 3; @8342ms crash 5; @8620ms crash 5; @8780ms partition 1,2,3,5|4; "
+                "@8799ms restart 1; @8829ms restart 3; @9319ms restart 5; @10057ms heal",
+                5)
+                .value();
+  const auto r = sim::run_sweep(so, testing::deployed<Berkeley>(BerkeleyOptions{}),
+                                [] { return berkeley_checkers(); });
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front().violation.message;
 }
 
 // Operator commands: `round` starts a round at once on the master; a slave names the master.

@@ -39,7 +39,12 @@ void SoftwareClock::rebase(Time host) {
 
 Correction SoftwareClock::correct(Time host, Duration offset, bool force_step) {
   rebase(host);
-  if (offset.count() == 0) return Correction::kNone;
+  if (offset.count() == 0) {
+    // The clock is right as it reads now: what remains of a slew must not carry on.
+    slew_total_ns_ = 0;
+    slew_duration_ns_ = 0;
+    return Correction::kNone;
+  }
   if (force_step || std::llabs(offset.count()) > discipline_.step_threshold.count()) {
     base_local_ = base_local_ + offset;
     slew_total_ns_ = 0;

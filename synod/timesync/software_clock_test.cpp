@@ -68,5 +68,16 @@ TEST(SoftwareClock, CommittedTimeIncludesThePendingSlewAndRunsAtTheHostRate) {
   EXPECT_EQ(c.committed(kT0 + 60s), c.read(kT0 + 60s));
 }
 
+// Found by the Berkeley swarm (seed 14156): an adjustment that exactly cancels the pending slew
+// (correct(pending - pending) = correct(0)) must stop the slew, not leave it running.
+TEST(SoftwareClock, ZeroCorrectionCancelsTheRemainingSlew) {
+  SoftwareClock c;
+  c.correct(kT0, std::chrono::milliseconds(2));  // 4 s at 500 ppm
+  EXPECT_EQ(c.read(kT0 + 1s) - (kT0 + 1s), std::chrono::microseconds(500));
+  EXPECT_EQ(c.correct(kT0 + 1s, Duration(0)), Correction::kNone);
+  EXPECT_EQ(c.pending_slew(kT0 + 1s), Duration(0));
+  EXPECT_EQ(c.read(kT0 + 10s) - (kT0 + 10s), std::chrono::microseconds(500));
+}
+
 }  // namespace
 }  // namespace synod::timesync
