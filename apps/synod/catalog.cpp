@@ -12,6 +12,8 @@
 #include "synod/ntp/ntp_protocol.hpp"
 #include "synod/rpc/rpc_checker.hpp"
 #include "synod/rpc/workload.hpp"
+#include "synod/snapshot/bank_checker.hpp"
+#include "synod/snapshot/snapshot_catalog.hpp"
 #include "synod/timesync/timesync_catalog.hpp"
 
 namespace synod::app {
@@ -37,6 +39,7 @@ const std::vector<CatalogEntry>& catalog() {
     v.push_back({ntp::ntp_spec(), [] { return CheckerList{}; }});
     v.push_back({examples::calculator_spec(), [] { return rpc::rpc_checkers(); }});
     v.push_back({examples::bank_spec(), [] { return rpc::rpc_checkers(); }});
+    v.push_back({snapshot::bank_snapshot_spec(), [] { return snapshot::bank_checkers(); }});
     return v;
   }();
   return entries;

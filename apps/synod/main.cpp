@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_status_command(app, commands);
   add_leader_command(app, commands);
   add_lock_command(app, commands);
+  add_snapshot_command(app, commands);
   add_rpc_command(app, commands);
   add_ntp_command(app, commands);
   try {

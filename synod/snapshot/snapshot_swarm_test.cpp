@@ -10,6 +10,7 @@
 #include "synod/sim/testing.hpp"
 #include "synod/snapshot/bank_checker.hpp"
 #include "synod/snapshot/snapshot_catalog.hpp"
+#include "synod/snapshot/snapshot_test_util.hpp"
 
 namespace synod::snapshot {
 namespace {
@@ -31,6 +32,35 @@ TEST(SnapshotSwarm, BankThousandSeedsNoViolations) {
               r.wall_seconds, r.events_per_sec());
   EXPECT_EQ(r.seeds, so.seeds);
   EXPECT_TRUE(r.replay_matches);
+}
+
+// The swarm is not vacuous: across a few seeds, snapshots both complete (and are judged) and
+// abort (crashes and partitions mid-snapshot), and some run concurrently.
+TEST(SnapshotSwarm, SeedsExerciseCompletionAndAbort) {
+  std::size_t done = 0;
+  std::size_t aborted = 0;
+  std::size_t judged = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    sim::SweepOptions so;
+    so.nodes = 5;
+    sim::SimOptions o;
+    o.seed = seed;
+    o.nodes = 5;
+    o.duration = std::chrono::seconds(10);
+    o.stabilize = std::chrono::seconds(5);
+    o.plan = sim::plan_for_seed(so, seed);
+    testing::Recorder* rec = nullptr;
+    sim::Simulator s(o, sim::from_spec(bank_snapshot_spec()), testing::checkers_with(rec));
+    const auto r = s.run();
+    ASSERT_FALSE(r.violation) << r.violation->message;
+    done += rec->count("snap.done");
+    aborted += rec->count("snap.abort");
+    judged += rec->count("bank.snap");
+  }
+  std::printf("20 swarm seeds: %zu snapshots completed, %zu aborted\n", done, aborted);
+  EXPECT_GT(done, 100U);
+  EXPECT_GT(aborted, 0U);
+  EXPECT_EQ(judged, done + aborted);
 }
 
 }  // namespace
