@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "apps/synod/catalog.hpp"
@@ -58,7 +59,7 @@ std::string last_line(const std::string& path) {
 }
 
 // "alive 2,3; suspected 4" for a protocol whose status has peers.<id>.state, "leader 3 (epoch
-// 2.3)" for an election, else compact JSON.
+// 2.3)" for an election, role and clock offset for time sync, else compact JSON.
 std::string summarize_protocol(const nlohmann::json& s) {
   if (s.contains("leader") && s["leader"].is_number_unsigned()) {
     const auto leader = s["leader"].get<std::uint64_t>();
@@ -76,6 +77,15 @@ std::string summarize_protocol(const nlohmann::json& s) {
     std::string out;
     for (const auto& [state, ids] : by_state) out += (out.empty() ? "" : "; ") + state + " " + ids;
     if (!out.empty()) return out;
+  }
+  // Time sync (cristian, berkeley): "slave of 1, clock -100.021 ms from the host".
+  if (s.contains("offset_ns") && s["offset_ns"].is_number_integer() && s.contains("role")) {
+    const std::string role = s.value("role", std::string("?"));
+    const auto ref = s.value("master", s.value("server", 0));
+    return role +
+           (ref != 0 && role != "master" && role != "server" ? " of " + std::to_string(ref)
+                                                             : std::string()) +
+           fmt::format(", clock {:+.3f} ms from the host", s["offset_ns"].get<double>() / 1e6);
   }
   std::string compact = s.dump();
   return compact.size() > 60 ? compact.substr(0, 57) + "..." : compact;
