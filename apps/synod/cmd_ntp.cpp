@@ -1,7 +1,7 @@
 // synod ntp query HOST[:PORT] [--json] [--samples N] [--keys FILE --key ID]
 // One client exchange (or N, keeping the lowest-delay one, as the clock filter does) with any NTP
 // server; prints offset, delay, stratum, refid and leap. Exit 1 when no valid reply arrives.
-// Also registers the `synod ntp` subcommands.
+// Also registers the `synod ntp` subcommands (serve, query, sync).
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -174,6 +174,15 @@ void add_ntp_command(CLI::App& app, Commands& out) {
   query->add_option("--keys", q->keys, "Key file (chrony or ntpsec format)");
   query->add_option("--key", q->key_id, "Authenticate with this key id");
   out.push_back({query, [q] { return run_ntp_query(*q); }});
+
+  auto y = std::make_shared<NtpSyncArgs>();
+  CLI::App* sync = ntp->add_subcommand(
+      "sync", "Discipline a software clock from NTP servers for a while (never the host's)");
+  sync->add_option("servers", y->servers, "HOST[:PORT] of each server")->required();
+  sync->add_option("--poll", y->poll, "Poll interval (default 1s)");
+  sync->add_option("--duration", y->duration, "How long to run (default 10s)");
+  sync->add_flag("--json", y->json, "JSON lines");
+  out.push_back({sync, [y] { return run_ntp_sync(*y); }});
 }
 
 }  // namespace synod::app

@@ -32,8 +32,6 @@ struct NtpSyncArgs {
   std::vector<std::string> servers;
   std::string duration = "10s";
   std::string poll = "1s";
-  std::string keys;
-  std::uint32_t key_id = 0;
   bool json = false;
 };
 

@@ -199,14 +199,15 @@ void NtpProtocol::update_clock(Context& ctx) {
   if (local_reference_) return;
   bool fresh = false;
   for (auto& [id, a] : assoc_) {
-    if (a.filter.take_new()) fresh = true;
+    if (a.filter.size() >= kMinFilterSamples && a.filter.take_new()) fresh = true;
   }
   if (!fresh) return;
   const Time host = ctx.now();
   std::vector<Candidate> candidates;
   for (const auto& [id, a] : assoc_) {
     const Sample* b = a.filter.best();
-    if (a.denied || b == nullptr || b->stratum == 0 || b->stratum >= kStratumUnsynchronized) {
+    if (a.denied || b == nullptr || a.filter.size() < kMinFilterSamples || b->stratum == 0 ||
+        b->stratum >= kStratumUnsynchronized) {
       continue;
     }
     // Never synchronize to a server that is synchronized to us (a loop between peers).

@@ -30,6 +30,9 @@ namespace synod::ntp {
 inline constexpr int kUnreachPolls = 8;
 // Polls without a clock update after which this node stops claiming to be synchronized.
 inline constexpr int kHoldoverPolls = 16;
+// Samples an association needs before it takes part in selection: a single first exchange often
+// pays for cold caches and scheduling, and the filter needs a few to pick a low-delay one.
+inline constexpr std::size_t kMinFilterSamples = 4;
 // RATE kisses double an association's poll interval, up to 2^kMaxPollShift times the base.
 inline constexpr int kMaxPollShift = 4;
 
