@@ -14,8 +14,10 @@ ProtocolSpec cristian_spec();
 ProtocolSpec berkeley_spec();
 
 // Real traces stamp events with the wall clock a few microseconds after the protocol read its
-// clock, so the catalog's checkers allow 100 us of slack (the unit tests use 2 us).
-inline constexpr Duration kTraceSlack = std::chrono::microseconds(100);
+// clock, more if the process is preempted in between on a loaded machine, so the catalog's
+// checkers (used by `synod check` as well as `synod sim`) allow 500 us of slack; the unit and
+// swarm tests use 2 us.
+inline constexpr Duration kTraceSlack = std::chrono::microseconds(500);
 CheckerList cristian_catalog_checkers();
 CheckerList berkeley_catalog_checkers();
 
