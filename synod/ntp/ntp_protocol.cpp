@@ -22,7 +22,6 @@ std::string ids_json(const std::vector<NodeId>& ids) {
 
 NtpProtocol::NtpProtocol(NtpOptions options, const KeyRing* keys)
     : options_(std::move(options)),
-      keys_(keys),
       server_(ServerPolicy{}, keys),
       discipline_(clock_, options_.discipline) {}
 

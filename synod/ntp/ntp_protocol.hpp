@@ -84,7 +84,6 @@ class NtpProtocol final : public Protocol {
   void send_broadcast(Context& ctx);
 
   NtpOptions options_;
-  const KeyRing* keys_;
   Server server_;
   timesync::SoftwareClock clock_;
   Discipline discipline_;
