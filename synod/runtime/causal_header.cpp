@@ -4,13 +4,19 @@
 
 namespace synod::runtime {
 
-Bytes add_causal_header(std::uint64_t msg_id, std::uint64_t lamport,
-                        const causal::VectorClock& vclock, ByteView payload) {
+Bytes causal_header(std::uint64_t msg_id, std::uint64_t lamport,
+                    const causal::VectorClock& vclock) {
   const CausalHeader h{msg_id, lamport, vclock.encode()};
   const std::size_t hn = wire::encoded_size(h);
   Bytes out(wire::varint_size(hn));
   wire::write_varint(out.data(), hn);
   wire::encode_to(h, out);
+  return out;
+}
+
+Bytes add_causal_header(std::uint64_t msg_id, std::uint64_t lamport,
+                        const causal::VectorClock& vclock, ByteView payload) {
+  Bytes out = causal_header(msg_id, lamport, vclock);
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }

@@ -35,6 +35,8 @@ struct Stamped {
   ByteView payload;  // points into the decoded buffer
 };
 
+// The header alone (length prefix included): what goes in front of the payload.
+Bytes causal_header(std::uint64_t msg_id, std::uint64_t lamport, const causal::VectorClock& vclock);
 Bytes add_causal_header(std::uint64_t msg_id, std::uint64_t lamport,
                         const causal::VectorClock& vclock, ByteView payload);
 // Bounded: any input yields a Stamped or a clear error.

@@ -322,8 +322,9 @@ void NodeRuntime::send(NodeId to, ProtocolId protocol, Bytes payload) {
   // Everything this node traced so far reaches the kernel before the message leaves: a SIGKILL
   // can lose the tail of a trace, but never the cause of something another node recorded.
   if (trace_) trace_->flush();
-  transport_->send(to, protocol,
-                   add_causal_header(msg_id, stamper_.lamport(), stamper_.vclock(), payload));
+  // The payload is moved, not copied: the transport writes the header and it back to back.
+  transport_->send(to, protocol, causal_header(msg_id, stamper_.lamport(), stamper_.vclock()),
+                   std::move(payload));
 }
 
 TimerId NodeRuntime::set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) {

@@ -11,23 +11,30 @@
 
 namespace synod::runtime {
 
+// One queued frame: its header (and any small prefix) and its body, written back to back.
+struct QueuedFrame {
+  Bytes head;
+  Bytes body;
+  std::size_t size() const { return head.size() + body.size(); }
+};
+
 class SendQueue {
  public:
   SendQueue(std::size_t max_messages, std::size_t max_bytes)
       : max_messages_(max_messages), max_bytes_(max_bytes) {}
 
-  bool push(Bytes frame) {
+  bool push(QueuedFrame frame) {
     if (frames_.size() >= max_messages_ || bytes_ + frame.size() > max_bytes_) return false;
     bytes_ += frame.size();
     frames_.push_back(std::move(frame));
     return true;
   }
   // The hello must precede every queued message on a new connection; not subject to the bounds.
-  void push_front(Bytes frame) {
+  void push_front(QueuedFrame frame) {
     bytes_ += frame.size();
     frames_.push_front(std::move(frame));
   }
-  const Bytes& front() const {
+  const QueuedFrame& front() const {
     SYNOD_ASSERT(!frames_.empty());
     return frames_.front();
   }
@@ -43,7 +50,7 @@ class SendQueue {
  private:
   std::size_t max_messages_;
   std::size_t max_bytes_;
-  std::deque<Bytes> frames_;
+  std::deque<QueuedFrame> frames_;
   std::size_t bytes_ = 0;
 };
 

@@ -50,7 +50,7 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
         backoff_(t.setup_.limits.backoff_min, t.setup_.limits.backoff_max) {}
 
   // Queues one encoded frame (payload bytes given for drop accounting).
-  void send(Bytes frame, ProtocolId protocol, std::size_t payload_bytes) {
+  void send(QueuedFrame frame, ProtocolId protocol, std::size_t payload_bytes) {
     if (state_ == State::kStopped) return;
     if (!queue_.push(std::move(frame))) {
       ++t_.counters_.queue_drops;
@@ -119,7 +119,7 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
     socket_.set_option(tcp::no_delay(true), ignored);
     t_.setup_.log->info("connected to node {}", peer_);
     FrameOptions fo{t_.setup_.limits.max_frame_bytes, t_.setup_.limits.frame_checksum};
-    queue_.push_front(encode_frame(encode_hello({t_.setup_.self, t_.setup_.cluster}), fo));
+    queue_.push_front({encode_frame(encode_hello({t_.setup_.self, t_.setup_.cluster}), fo), {}});
     protocols_.push_front(kHelloMarker);
     write_next();
     read_for_close(gen);
@@ -131,9 +131,11 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
     auto self = shared_from_this();
     const std::uint64_t gen = gen_;
     // The deque keeps the front element in place while others are pushed, so the buffer is stable.
-    asio::async_write(
-        socket_, asio::buffer(queue_.front()),
-        [self, gen](std::error_code ec, std::size_t n) { self->on_write(gen, ec, n); });
+    const QueuedFrame& f = queue_.front();
+    const std::array<asio::const_buffer, 2> parts{asio::buffer(f.head), asio::buffer(f.body)};
+    asio::async_write(socket_, parts, [self, gen](std::error_code ec, std::size_t n) {
+      self->on_write(gen, ec, n);
+    });
   }
 
   void on_write(std::uint64_t gen, std::error_code ec, std::size_t n) {
@@ -234,8 +236,7 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
       : t_(t),
         socket_(std::move(socket)),
         deadline_(t.io_),
-        decoder_(t.setup_.limits.max_frame_bytes),
-        buffer_(kReadChunkBytes) {
+        decoder_(t.setup_.limits.max_frame_bytes) {
     std::error_code ec;
     const auto remote = socket_.remote_endpoint(ec);
     remote_ = ec ? "?" : fmt::format("{}:{}", remote.address().to_string(), remote.port());
@@ -264,9 +265,12 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
  private:
   static constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
+  // Reads straight into the decoder's buffer; once a frame's header is in, the space offered
+  // covers the whole frame, so a large frame is neither copied nor read in small pieces.
   void read() {
     auto self = shared_from_this();
-    socket_.async_read_some(asio::buffer(buffer_),
+    const auto space = decoder_.prepare(kReadChunkBytes);
+    socket_.async_read_some(asio::buffer(space.data(), space.size()),
                             [self](std::error_code ec, std::size_t n) { self->on_read(ec, n); });
   }
 
@@ -280,9 +284,9 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
       return;
     }
     t_.counters_.bytes_received += n;
-    decoder_.feed(ByteView(buffer_.data(), n));
+    decoder_.commit(n);
     while (!closed_) {
-      auto frame = decoder_.next();
+      auto frame = decoder_.next_view();
       if (!frame) {
         ++t_.counters_.decode_errors;
         close(frame.status().message());
@@ -303,7 +307,7 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
     read();
   }
 
-  void handle(const Bytes& frame) {
+  void handle(ByteView frame) {
     auto env = decode_envelope(frame);
     if (!env) {
       ++t_.counters_.decode_errors;
@@ -358,7 +362,6 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
   tcp::socket socket_;
   asio::steady_timer deadline_;
   FrameDecoder decoder_;
-  Bytes buffer_;
   std::string remote_;
   NodeId peer_ = kNoNode;
   bool partial_ = false;
@@ -423,22 +426,23 @@ void TcpTransport::remove_inbound(const Inbound* conn) {
   }
 }
 
-void TcpTransport::send(NodeId to, ProtocolId protocol, ByteView payload) {
+void TcpTransport::send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
   if (stopped_) return;
   auto it = outbound_.find(to);
   if (it == outbound_.end()) {
     ++counters_.unknown_peer_drops;
-    setup_.drop(to, protocol, payload.size(), "unknown_peer");
+    setup_.drop(to, protocol, head.size() + body.size(), "unknown_peer");
     return;
   }
-  const Bytes data = encode_data(protocol, payload);
-  if (data.size() > setup_.limits.max_frame_bytes) {
+  const std::size_t payload_bytes = head.size() + body.size();
+  const Bytes envelope = encode_data(protocol, head);  // small: the body follows it on the wire
+  if (envelope.size() + body.size() > setup_.limits.max_frame_bytes) {
     ++counters_.oversize_drops;
-    setup_.drop(to, protocol, payload.size(), "oversize");
+    setup_.drop(to, protocol, payload_bytes, "oversize");
     return;
   }
   FrameOptions fo{setup_.limits.max_frame_bytes, setup_.limits.frame_checksum};
-  it->second->send(encode_frame(data, fo), protocol, payload.size());
+  it->second->send({frame_prefix(envelope, body, fo), std::move(body)}, protocol, payload_bytes);
 }
 
 void TcpTransport::stop() {

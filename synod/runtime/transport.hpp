@@ -41,7 +41,12 @@ class Transport {
   virtual ~Transport() = default;
   // Binds the listening socket; an error (address in use) is returned, not thrown.
   virtual Status start() = 0;
-  virtual void send(NodeId to, ProtocolId protocol, ByteView payload) = 0;
+  // Sends `head` followed by `body` as one message. A stream transport writes them without
+  // joining them (scatter-gather), so a large body moved in here is never copied in user space.
+  virtual void send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) = 0;
+  void send(NodeId to, ProtocolId protocol, ByteView payload) {
+    send(to, protocol, Bytes(payload.begin(), payload.end()), Bytes{});
+  }
   // Closes every socket and cancels every timer; later sends are dropped.
   virtual void stop() = 0;
   virtual const TransportCounters& counters() const = 0;

@@ -50,8 +50,11 @@ void UdpTransport::stop() {
   queued_bytes_ = 0;
 }
 
-void UdpTransport::send(NodeId to, ProtocolId protocol, ByteView payload) {
+void UdpTransport::send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
   if (stopped_) return;
+  // A datagram is one buffer; messages this small are cheap to join.
+  head.insert(head.end(), body.begin(), body.end());
+  const ByteView payload(head);
   auto it = peers_.find(to);
   if (it == peers_.end()) {
     ++counters_.unknown_peer_drops;

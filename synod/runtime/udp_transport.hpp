@@ -21,7 +21,8 @@ class UdpTransport final : public Transport {
   ~UdpTransport() override;
 
   Status start() override;
-  void send(NodeId to, ProtocolId protocol, ByteView payload) override;
+  using Transport::send;
+  void send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) override;
   void stop() override;
   const TransportCounters& counters() const override { return counters_; }
   std::string status_json() const override;

@@ -1,5 +1,7 @@
 #include "synod/wire/frame.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "synod/core/assert.hpp"
@@ -34,22 +36,32 @@ Result<std::optional<Header>> parse_header(const std::uint8_t* p, std::size_t av
   Header h;
   h.length = get_u32(p);
   h.flags = p[4];
-  if ((h.flags & ~kFrameKnownFlags) != 0) {
-    return invalid_argument("frame: unknown flags 0x" + std::to_string(h.flags));
+  if ((h.flags & ~kFrameKnownFlags) != 0 || h.flags == kFrameKnownFlags) {
+    return invalid_argument("frame: bad flags " + std::to_string(h.flags));
   }
   if (h.length > max_frame_bytes) {
     return resource_exhausted("frame: length " + std::to_string(h.length) + " exceeds limit " +
                               std::to_string(max_frame_bytes));
   }
-  h.header_bytes =
-      kFrameHeaderBytes + ((h.flags & kFrameFlagChecksum) != 0 ? kFrameChecksumBytes : 0);
+  h.header_bytes = kFrameHeaderBytes + (h.flags != 0 ? kFrameChecksumBytes : 0);
   return std::optional<Header>(h);
 }
 
+// The low 32 bits of XXH3-64 over head then body.
+std::uint32_t xxh3_low32(ByteView head, ByteView body) {
+  if (body.empty()) return static_cast<std::uint32_t>(hash64(head));
+  Hasher h;
+  h.add(head);
+  h.add(body);
+  return static_cast<std::uint32_t>(h.digest());
+}
+
 Status verify(const Header& h, const std::uint8_t* p) {
-  if ((h.flags & kFrameFlagChecksum) == 0) return Status::ok();
+  if (h.flags == 0) return Status::ok();
   const std::uint32_t want = get_u32(p + kFrameHeaderBytes);
-  const std::uint32_t got = checksum32(ByteView(p + h.header_bytes, h.length));
+  const ByteView payload(p + h.header_bytes, h.length);
+  const std::uint32_t got =
+      h.flags == kFrameFlagChecksum ? checksum32(payload) : xxh3_low32(payload, {});
   if (want != got) return data_loss("frame: checksum mismatch");
   return Status::ok();
 }
@@ -60,14 +72,29 @@ std::size_t frame_size(std::size_t payload_bytes, bool checksum) {
   return kFrameHeaderBytes + (checksum ? kFrameChecksumBytes : 0) + payload_bytes;
 }
 
+namespace {
+
+void append_parts(Bytes& out, ByteView head, ByteView body, const FrameOptions& options) {
+  const std::size_t length = head.size() + body.size();
+  SYNOD_ASSERT(length <= options.max_frame_bytes);
+  SYNOD_ASSERT(length <= UINT32_MAX);
+  out.reserve(out.size() + frame_size(head.size(), options.checksum));
+  put_u32(out, static_cast<std::uint32_t>(length));
+  out.push_back(options.checksum ? kFrameFlagChecksumXxh3 : 0);
+  if (options.checksum) put_u32(out, xxh3_low32(head, body));
+  out.insert(out.end(), head.begin(), head.end());
+}
+
+}  // namespace
+
 void append_frame(Bytes& out, ByteView payload, const FrameOptions& options) {
-  SYNOD_ASSERT(payload.size() <= options.max_frame_bytes);
-  SYNOD_ASSERT(payload.size() <= UINT32_MAX);
-  out.reserve(out.size() + frame_size(payload.size(), options.checksum));
-  put_u32(out, static_cast<std::uint32_t>(payload.size()));
-  out.push_back(options.checksum ? kFrameFlagChecksum : 0);
-  if (options.checksum) put_u32(out, checksum32(payload));
-  out.insert(out.end(), payload.begin(), payload.end());
+  append_parts(out, payload, {}, options);
+}
+
+Bytes frame_prefix(ByteView head, ByteView body, const FrameOptions& options) {
+  Bytes out;
+  append_parts(out, head, body, options);
+  return out;
 }
 
 Bytes encode_frame(ByteView payload, const FrameOptions& options) {
@@ -92,39 +119,70 @@ Result<Bytes> decode_single_frame(ByteView datagram, std::size_t max_frame_bytes
 }
 
 void FrameDecoder::feed(ByteView chunk) {
-  if (failed()) return;  // nothing after a framing error is meaningful
-  // Compact when the consumed prefix dominates, so the buffer stays O(max frame + chunk).
-  if (start_ > 0 && start_ >= buffer_.size() / 2) {
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(start_));
-    start_ = 0;
-  }
-  buffer_.insert(buffer_.end(), chunk.begin(), chunk.end());
+  if (failed() || chunk.empty()) return;  // nothing after a framing error is meaningful
+  auto space = prepare(chunk.size());
+  std::memcpy(space.data(), chunk.data(), chunk.size());
+  commit(chunk.size());
 }
 
-Result<std::optional<Bytes>> FrameDecoder::fail(Status s) {
+std::size_t FrameDecoder::missing() const {
+  auto h = parse_header(buffer_.get() + begin_, buffered(), max_frame_bytes_);
+  if (!h || !h->has_value()) return 0;
+  const std::size_t total = (*h)->header_bytes + (*h)->length;
+  return total > buffered() ? total - buffered() : 0;
+}
+
+std::span<std::uint8_t> FrameDecoder::prepare(std::size_t chunk) {
+  const std::size_t need = std::max(chunk, missing());
+  if (begin_ == end_) begin_ = end_ = 0;  // nothing pending: start over at the front
+  if (capacity_ - end_ < need) {
+    // Keep only the pending bytes (a partial frame, small unless it is a large frame's start).
+    const std::size_t pending = buffered();
+    if (capacity_ - pending < need) {
+      const std::size_t capacity = std::max(pending + need, capacity_ * 2);
+      auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
+      if (pending > 0) std::memcpy(bigger.get(), buffer_.get() + begin_, pending);
+      buffer_ = std::move(bigger);
+      capacity_ = capacity;
+    } else if (pending > 0) {
+      std::memmove(buffer_.get(), buffer_.get() + begin_, pending);
+    }
+    begin_ = 0;
+    end_ = pending;
+  }
+  return {buffer_.get() + end_, capacity_ - end_};
+}
+
+void FrameDecoder::commit(std::size_t n) {
+  SYNOD_ASSERT(n <= capacity_ - end_);
+  end_ += n;
+}
+
+Status FrameDecoder::fail(Status s) {
   error_ = s;
-  buffer_.clear();
-  start_ = 0;
+  begin_ = end_ = 0;
   return s;
 }
 
-Result<std::optional<Bytes>> FrameDecoder::next() {
+Result<std::optional<ByteView>> FrameDecoder::next_view() {
   if (failed()) return error_;
-  const std::uint8_t* p = buffer_.data() + start_;
+  const std::uint8_t* p = buffer_.get() + begin_;
   const std::size_t avail = buffered();
   auto h = parse_header(p, avail, max_frame_bytes_);
   if (!h) return fail(h.status());
-  if (!h->has_value()) return std::optional<Bytes>();
+  if (!h->has_value()) return std::optional<ByteView>();
   const Header& hd = **h;
-  if (avail < hd.header_bytes + hd.length) return std::optional<Bytes>();
+  if (avail < hd.header_bytes + hd.length) return std::optional<ByteView>();
   if (Status s = verify(hd, p); !s.is_ok()) return fail(s);
-  Bytes payload(p + hd.header_bytes, p + hd.header_bytes + hd.length);
-  start_ += hd.header_bytes + hd.length;
-  if (start_ == buffer_.size()) {
-    buffer_.clear();
-    start_ = 0;
-  }
-  return std::optional<Bytes>(std::move(payload));
+  begin_ += hd.header_bytes + hd.length;
+  return std::optional<ByteView>(ByteView(p + hd.header_bytes, hd.length));
+}
+
+Result<std::optional<Bytes>> FrameDecoder::next() {
+  auto v = next_view();
+  if (!v) return v.status();
+  if (!v->has_value()) return std::optional<Bytes>();
+  return std::optional<Bytes>(Bytes((*v)->begin(), (*v)->end()));
 }
 
 }  // namespace synod

@@ -1,9 +1,14 @@
 #include "synod/wire/frame.hpp"
 
+#include "synod/core/hash.hpp"
+
 #include <gtest/gtest.h>
+#include <cstring>
 
 #include <string>
 #include <vector>
+
+#include "synod/core/hash.hpp"
 
 namespace synod {
 namespace {
@@ -40,7 +45,7 @@ TEST(Frame, RoundTripWithAndWithoutChecksum) {
     const Bytes payload = bytes_of("hello");
     const Bytes f = encode_frame(payload, {.checksum = checksum});
     EXPECT_EQ(f.size(), frame_size(5, checksum));
-    EXPECT_EQ(f[4], checksum ? kFrameFlagChecksum : 0);
+    EXPECT_EQ(f[4], checksum ? kFrameFlagChecksumXxh3 : 0);
     auto got = decode_pieces(f, {});
     ASSERT_TRUE(got) << got.status().to_string();
     ASSERT_EQ(got->size(), 1U);
@@ -119,12 +124,55 @@ TEST(Frame, HugeLengthRejectedFromHeader) {
 }
 
 TEST(Frame, UnknownFlagsRejected) {
-  Bytes f = encode_frame(bytes_of("x"), {.checksum = false});
-  f[4] = 0x02;
-  auto r = decode_pieces(f, {});
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("flags"), std::string::npos);
+  for (std::uint8_t flags : {0x04, 0x03, 0x80}) {  // unknown bit; both checksum kinds at once
+    Bytes f = encode_frame(bytes_of("x"));
+    f[4] = flags;
+    auto r = decode_pieces(f, {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("flags"), std::string::npos);
+  }
+}
+
+TEST(Frame, FirstFormatXxh32ChecksumStillAccepted) {
+  const Bytes payload = bytes_of("legacy");
+  Bytes f = {0, 0, 0, 6, kFrameFlagChecksum};
+  const std::uint32_t c = checksum32(payload);
+  for (int shift : {24, 16, 8, 0}) f.push_back(static_cast<std::uint8_t>(c >> shift));
+  f.insert(f.end(), payload.begin(), payload.end());
+  auto got = decode_pieces(f, {});
+  ASSERT_TRUE(got) << got.status().to_string();
+  EXPECT_EQ((*got)[0], payload);
+  f.back() ^= 1;
+  EXPECT_FALSE(decode_pieces(f, {}));
+}
+
+TEST(Frame, PrefixPlusBodyIsTheSameFrame) {
+  const Bytes head = bytes_of("head:");
+  const Bytes body(100'000, 9);
+  Bytes whole = head;
+  whole.insert(whole.end(), body.begin(), body.end());
+  Bytes split = frame_prefix(head, body);
+  split.insert(split.end(), body.begin(), body.end());
+  EXPECT_EQ(split, encode_frame(whole));
+}
+
+TEST(Frame, ReadInPlaceAsksForTheWholeLargeFrame) {
+  const Bytes payload(1U << 20U, 5);
+  const Bytes f = encode_frame(payload);
+  FrameDecoder d;
+  auto first = d.prepare(64);
+  std::memcpy(first.data(), f.data(), 64);
+  d.commit(64);
+  ASSERT_TRUE(d.next_view());
+  auto rest = d.prepare(64);  // the header is known: room for everything that is missing
+  ASSERT_GE(rest.size(), f.size() - 64);
+  std::memcpy(rest.data(), f.data() + 64, f.size() - 64);
+  d.commit(f.size() - 64);
+  auto v = d.next_view();
+  ASSERT_TRUE(v && v->has_value());
+  EXPECT_TRUE(std::equal((*v)->begin(), (*v)->end(), payload.begin(), payload.end()));
+  EXPECT_EQ(d.buffered(), 0U);
 }
 
 TEST(Frame, CorruptedPayloadOrChecksumRejected) {
