@@ -26,6 +26,12 @@ class Context {
   // Best-effort delivery of `payload` to the same protocol on node `to`: delivered intact or not
   // at all, possibly duplicated or reordered. Reliability is a protocol layer (see channel/).
   virtual void send(NodeId to, Bytes payload) = 0;
+  // The same as send(to, head + body), but a driver that can write the two parts back to back
+  // (the runtime's TCP transport) never copies `body`: large payloads travel without a copy.
+  virtual void send_parts(NodeId to, Bytes head, Bytes body) {
+    head.insert(head.end(), body.begin(), body.end());
+    send(to, std::move(head));
+  }
   // Back-pressure: false when a send to `to` would overflow a bounded buffer (a channel layer's
   // window). Sending anyway is allowed and the message is dropped and counted. The raw network
   // is always writable; its own queues drop silently (it is best-effort by contract).

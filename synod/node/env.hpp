@@ -19,6 +19,11 @@ class NodeEnv {
   virtual NodeId self() const = 0;
   virtual std::span<const NodeId> peers() const = 0;
   virtual void send(NodeId to, ProtocolId protocol, Bytes payload) = 0;
+  // See Context::send_parts.
+  virtual void send_parts(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
+    head.insert(head.end(), body.begin(), body.end());
+    send(to, protocol, std::move(head));
+  }
   virtual TimerId set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) = 0;
   virtual void cancel_timer(TimerId id) = 0;
   virtual Time now() const = 0;

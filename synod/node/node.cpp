@@ -16,6 +16,9 @@ class ProtocolContext final : public Context {
   NodeId self() const override { return env_.self(); }
   std::span<const NodeId> peers() const override { return env_.peers(); }
   void send(NodeId to, Bytes payload) override { env_.send(to, protocol_, std::move(payload)); }
+  void send_parts(NodeId to, Bytes head, Bytes body) override {
+    env_.send_parts(to, protocol_, std::move(head), std::move(body));
+  }
   TimerId set_timer(Duration after, std::uint64_t tag) override {
     SYNOD_ASSERT(after.count() >= 0);
     return env_.set_timer(after, protocol_, tag);

@@ -35,7 +35,8 @@ class DedupTable {
       : max_entries_(max_entries), ttl_(ttl), max_sessions_(max_sessions) {}
 
   State lookup(const RequestKey& key) const;
-  // The stored reply of a kDone request.
+  // The stored reply of a kDone request; empty when the reply was too large to keep (the server
+  // then refuses the duplicate instead of executing it again).
   const Bytes& reply(const RequestKey& key) const;
   // kNew -> kRunning.
   void begin(const RequestKey& key, Time now);

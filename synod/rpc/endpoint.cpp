@@ -127,13 +127,22 @@ void Endpoint::send_bytes(NodeId to, Bytes bytes) {
   }
 }
 
+void Endpoint::send_parts(NodeId to, Bytes head, Bytes body) {
+  if (to == self_) {
+    head.insert(head.end(), body.begin(), body.end());
+    loopback_.push_back(std::move(head));
+  } else {
+    context().send_parts(to, std::move(head), std::move(body));
+  }
+}
+
 void Endpoint::handle_frame(NodeId from, ByteView payload) {
   wire::Limits lim;
   lim.max_bytes = limits_.max_payload_bytes + (64U << 10U);  // payload plus headers and metadata
   lim.max_string = limits_.max_payload_bytes;
   lim.max_depth = 4;
   lim.max_repeated = limits_.max_metadata_entries;
-  auto frame = wire::decode<RpcFrame>(payload, lim);
+  auto frame = wire::decode<RpcFrameView>(payload, lim);
   if (!frame) {
     ++stats_.malformed;  // no request id to answer: counted and dropped
     return;

@@ -169,6 +169,7 @@ class Endpoint final : public Protocol {
   // Calls to objects on this node go through a loopback queue drained at the end of the input,
   // so a local call is asynchronous and goes through the same dedup/epoch path as a remote one.
   void send_bytes(NodeId to, Bytes bytes);
+  void send_parts(NodeId to, Bytes head, Bytes body);
   void handle_frame(NodeId from, ByteView payload);
   void drain_loopback();
   // client.cpp
@@ -182,10 +183,11 @@ class Endpoint final : public Protocol {
   void finish(CallId id, Result<Bytes> result, std::uint64_t replied_seq = 0);
   std::uint64_t assign_seq(ClientCall& c);
   // server.cpp
-  void on_request(NodeId from, RpcRequest& req);
-  Status validate(const RpcRequest& req) const;
-  void reply_status(NodeId to, const RpcRequest& req, const Status& st, bool wrong_epoch = false);
-  void execute(NodeId from, RpcRequest& req, Invocation inv, const RequestKey& key);
+  void on_request(NodeId from, RpcRequestView& req);
+  Status validate(const RpcRequestView& req) const;
+  void reply_status(NodeId to, const RpcRequestView& req, const Status& st,
+                    bool wrong_epoch = false);
+  void execute(NodeId from, RpcRequestView& req, Invocation inv, const RequestKey& key);
   void complete(NodeId caller, const RequestKey& key, const Status& st, Bytes payload);
   void on_cancel(NodeId from, const RpcCancel& c);
   void cancel_server_call(ServerCall& call);

@@ -356,3 +356,30 @@ TEST(RpcEndpoint, PayloadAndDeadlineLimits) {
 
 }  // namespace
 }  // namespace synod::rpc
+
+namespace synod::rpc {
+namespace {
+
+TEST(RpcMessages, ReplyHeadPlusPayloadIsTheEncodedFrame) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{5}, std::size_t{300}, std::size_t{1} << 20U}) {
+    RpcFrame frame;
+    RpcReply& r = frame.reply.emplace();
+    r.session = 0x1234'5678'9ABC'DEF0;
+    r.seq = 77;
+    r.server_epoch = 3;
+    r.message = "ok";
+    const Bytes payload(n, 0xAB);
+    Bytes wire_bytes = encode_reply_head(r, payload.size());
+    wire_bytes.insert(wire_bytes.end(), payload.begin(), payload.end());
+    auto back = wire::decode<RpcFrame>(wire_bytes);
+    ASSERT_TRUE(back) << back.status().to_string();
+    ASSERT_TRUE(back->reply.has_value());
+    EXPECT_EQ(back->reply->payload, payload);
+    EXPECT_EQ(back->reply->session, r.session);
+    EXPECT_EQ(back->reply->seq, 77U);
+    EXPECT_EQ(back->reply->message, "ok");
+  }
+}
+
+}  // namespace
+}  // namespace synod::rpc

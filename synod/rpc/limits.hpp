@@ -21,6 +21,10 @@ struct RpcLimits {
   std::size_t max_running_calls = 4096;
   // Completed replies kept for duplicate suppression, and how long.
   std::size_t max_dedup_entries = 16384;
+  // Replies larger than this are not kept for duplicates: keeping one costs a copy of it and its
+  // memory for dedup_ttl. A duplicate of such a call is refused (kAborted, never re-executed),
+  // so at-most-once holds; only a caller whose first reply was lost sees the error.
+  std::size_t max_kept_reply_bytes = 256U << 10U;
   Duration dedup_ttl = std::chrono::seconds(30);
   // Client sessions whose "evicted below" floor a server remembers (see dedup_table.hpp).
   std::size_t max_dedup_sessions = 65536;

@@ -26,25 +26,33 @@ using Metadata = std::map<std::string, std::string>;
 // Request flags (bit set).
 inline constexpr std::uint32_t kFlagIdempotent = 1U << 0U;
 
-struct RpcRequest {
+// `Payload` is Bytes where a request is built and encoded (the client) and ByteView where one is
+// decoded (the server): the payload then stays in the received frame instead of being copied out
+// before the skeleton decodes the arguments from it.
+template <typename Payload>
+struct BasicRpcRequest {
   std::uint64_t session = 0;
   std::uint64_t seq = 0;
   std::uint64_t server_epoch = 0;
   ObjectId object;
   std::uint32_t method = 0;
   std::int64_t deadline_ns = 0;  // remaining budget when sent; the server adds it to its clock
-  Bytes payload;
+  Payload payload;
   std::uint32_t flags = 0;
   std::uint32_t attempt = 0;  // 0 for the first transmission (diagnostics only)
   Metadata metadata;
 
   static constexpr auto kFields = std::make_tuple(
-      wire::field<1, wire::fixed>(&RpcRequest::session), wire::field<2>(&RpcRequest::seq),
-      wire::field<3>(&RpcRequest::server_epoch), wire::field<4>(&RpcRequest::object),
-      wire::field<5>(&RpcRequest::method), wire::field<6>(&RpcRequest::deadline_ns),
-      wire::field<7>(&RpcRequest::payload), wire::field<8>(&RpcRequest::flags),
-      wire::field<9>(&RpcRequest::attempt), wire::field<10>(&RpcRequest::metadata));
+      wire::field<1, wire::fixed>(&BasicRpcRequest::session), wire::field<2>(&BasicRpcRequest::seq),
+      wire::field<3>(&BasicRpcRequest::server_epoch), wire::field<4>(&BasicRpcRequest::object),
+      wire::field<5>(&BasicRpcRequest::method), wire::field<6>(&BasicRpcRequest::deadline_ns),
+      wire::field<7>(&BasicRpcRequest::payload), wire::field<8>(&BasicRpcRequest::flags),
+      wire::field<9>(&BasicRpcRequest::attempt), wire::field<10>(&BasicRpcRequest::metadata));
 };
+
+using RpcRequest = BasicRpcRequest<Bytes>;
+// Valid only while the frame it was decoded from is.
+using RpcRequestView = BasicRpcRequest<ByteView>;
 
 struct RpcReply {
   std::uint64_t session = 0;
@@ -71,15 +79,26 @@ struct RpcCancel {
                                                   wire::field<2>(&RpcCancel::seq));
 };
 
-struct RpcFrame {
-  std::optional<RpcRequest> request;
+template <typename Request>
+struct BasicRpcFrame {
+  std::optional<Request> request;
   std::optional<RpcReply> reply;
   std::optional<RpcCancel> cancel;
 
-  static constexpr auto kFields =
-      std::make_tuple(wire::field<1>(&RpcFrame::request), wire::field<2>(&RpcFrame::reply),
-                      wire::field<3>(&RpcFrame::cancel));
+  static constexpr auto kFields = std::make_tuple(wire::field<1>(&BasicRpcFrame::request),
+                                                  wire::field<2>(&BasicRpcFrame::reply),
+                                                  wire::field<3>(&BasicRpcFrame::cancel));
 };
+
+using RpcFrame = BasicRpcFrame<RpcRequest>;
+// What an endpoint decodes: a request's payload stays in the received bytes.
+using RpcFrameView = BasicRpcFrame<RpcRequestView>;
+
+// An RpcFrame holding `reply` (whose payload field must be empty) followed by the tag and length
+// of a payload of `payload_bytes`: head + payload decodes as the frame with that payload, because
+// protobuf fields may come in any order. Lets the payload be sent without being copied into the
+// frame (Context::send_parts).
+Bytes encode_reply_head(const RpcReply& reply, std::size_t payload_bytes);
 
 // Durable record of the server's life counter (storage key "epoch").
 struct RpcDurable {

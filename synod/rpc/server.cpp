@@ -7,7 +7,7 @@
 
 namespace synod::rpc {
 
-Status Endpoint::validate(const RpcRequest& req) const {
+Status Endpoint::validate(const RpcRequestView& req) const {
   if (req.session == 0 || req.seq == 0) return invalid_argument("request without a request id");
   if (req.payload.size() > limits_.max_payload_bytes) {
     return resource_exhausted("request payload of " + std::to_string(req.payload.size()) +
@@ -25,7 +25,7 @@ Status Endpoint::validate(const RpcRequest& req) const {
   return Status::ok();
 }
 
-void Endpoint::on_request(NodeId from, RpcRequest& req) {
+void Endpoint::on_request(NodeId from, RpcRequestView& req) {
   if (!serving_) return reply_status(from, req, unavailable("server is not serving (storage)"));
   if (req.server_epoch != epoch_) {
     // Addressed to another life of this server (or to none yet): refused, never executed.
@@ -35,6 +35,12 @@ void Endpoint::on_request(NodeId from, RpcRequest& req) {
   const RequestKey key{req.session, req.seq};
   switch (dedup_.lookup(key)) {
     case DedupTable::State::kDone:
+      if (dedup_.reply(key).empty()) {
+        return reply_status(from, req,
+                            Status(Code::kAborted,
+                                   "the call ran once; its reply was too large to keep for "
+                                   "duplicates (max_kept_reply_bytes)"));
+      }
       ++stats_.duplicates_answered;
       send_bytes(from, dedup_.reply(key));
       return;
@@ -65,7 +71,7 @@ void Endpoint::on_request(NodeId from, RpcRequest& req) {
   execute(from, req, std::move(*inv), key);
 }
 
-void Endpoint::execute(NodeId from, RpcRequest& req, Invocation inv, const RequestKey& key) {
+void Endpoint::execute(NodeId from, RpcRequestView& req, Invocation inv, const RequestKey& key) {
   const Duration budget = std::min(Duration(req.deadline_ns), limits_.max_deadline);
   auto call = std::make_shared<ServerCall>(*this, from, req, now_ + budget);
   dedup_.begin(key, now_);
@@ -103,19 +109,26 @@ void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& stat
   r.code = static_cast<std::int32_t>(st.code());
   r.message = st.message();
   r.exception = std::string(exception_type(st));
-  r.payload = std::move(payload);
-  Bytes bytes = wire::encode(frame);
-  dedup_.complete(key, bytes, now_);
+  // The payload goes out as the frame's last field, written after the head without a copy.
+  Bytes head = encode_reply_head(r, payload.size());
+  if (head.size() + payload.size() <= limits_.max_kept_reply_bytes) {
+    Bytes whole = head;
+    whole.insert(whole.end(), payload.begin(), payload.end());
+    dedup_.complete(key, std::move(whole), now_);
+  } else {
+    dedup_.complete(key, {}, now_);  // not kept: a duplicate is refused, never re-executed
+  }
   context().observe("rpc_result", {{"session", obs_u64(key.session)},
                                    {"seq", obs_u64(key.seq)},
                                    {"code", static_cast<std::int64_t>(st.code())},
                                    {"hash", hash}});
   const CallInfo info{caller, call->object(), call->method(), key.session, key.seq};
   for (auto& i : server_chain_) i->on_complete(info, st);
-  send_bytes(caller, std::move(bytes));
+  send_parts(caller, std::move(head), std::move(payload));
 }
 
-void Endpoint::reply_status(NodeId to, const RpcRequest& req, const Status& st, bool wrong_epoch) {
+void Endpoint::reply_status(NodeId to, const RpcRequestView& req, const Status& st,
+                            bool wrong_epoch) {
   RpcFrame frame;
   RpcReply& r = frame.reply.emplace();
   r.session = req.session;

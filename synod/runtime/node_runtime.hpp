@@ -73,6 +73,7 @@ class NodeRuntime final : public NodeEnv {
   NodeId self() const override { return config_.id; }
   std::span<const NodeId> peers() const override { return peer_ids_; }
   void send(NodeId to, ProtocolId protocol, Bytes payload) override;
+  void send_parts(NodeId to, ProtocolId protocol, Bytes head, Bytes body) override;
   TimerId set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) override;
   void cancel_timer(TimerId id) override;
   Time now() const override;

@@ -47,6 +47,8 @@ bool read_value(Reader& r, V& out, int depth) {
     }
     if constexpr (std::is_same_v<V, std::string>) {
       out.assign(reinterpret_cast<const char*>(r.p), n);
+    } else if constexpr (std::is_same_v<V, std::span<const std::uint8_t>>) {
+      out = V(r.p, n);  // a view: valid as long as the input
     } else {
       out.assign(r.p, r.p + n);
     }
