@@ -1,7 +1,7 @@
 // synod ntp query HOST[:PORT] [--json] [--samples N] [--keys FILE --key ID]
 // One client exchange (or N, keeping the lowest-delay one, as the clock filter does) with any NTP
 // server; prints offset, delay, stratum, refid and leap. Exit 1 when no valid reply arrives.
-// Also registers the `synod ntp` subcommands (serve, query, sync).
+// Also registers the `synod ntp` subcommands (serve, query, sync, peer).
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -150,7 +150,7 @@ int run_ntp_query(const NtpQueryArgs& a) {
 }
 
 void add_ntp_command(CLI::App& app, Commands& out) {
-  CLI::App* ntp = app.add_subcommand("ntp", "NTP (RFC 5905) on real UDP: serve, query, sync");
+  CLI::App* ntp = app.add_subcommand("ntp", "NTP (RFC 5905) on real UDP: serve, query, sync, peer");
   ntp->require_subcommand(1);
 
   auto s = std::make_shared<NtpServeArgs>();
@@ -162,6 +162,10 @@ void add_ntp_command(CLI::App& app, Commands& out) {
   serve->add_flag("--require-auth", s->require_auth, "Answer unauthenticated requests with DENY");
   serve->add_option("--rate-limit", s->rate_limit, "Min interval per client, else RATE kiss");
   serve->add_option("--duration", s->duration, "Stop after this long (default: until signalled)");
+  serve->add_option("--broadcast", s->broadcast,
+                    "Also send broadcast (mode 5) packets to this multicast group or broadcast "
+                    "address, ADDR[:PORT]");
+  serve->add_option("--interval", s->interval, "Between broadcasts (default 1s)");
   out.push_back({serve, [s] { return run_ntp_serve(*s); }});
 
   auto q = std::make_shared<NtpQueryArgs>();
@@ -178,11 +182,33 @@ void add_ntp_command(CLI::App& app, Commands& out) {
   auto y = std::make_shared<NtpSyncArgs>();
   CLI::App* sync = ntp->add_subcommand(
       "sync", "Discipline a software clock from NTP servers for a while (never the host's)");
-  sync->add_option("servers", y->servers, "HOST[:PORT] of each server")->required();
+  sync->add_option("servers", y->servers, "HOST[:PORT] of each server");
+  sync->add_option("--broadcast-client", y->broadcast_client,
+                   "Listen for broadcasts on this multicast group or broadcast address, ADDR:PORT");
   sync->add_option("--poll", y->poll, "Poll interval (default 1s)");
   sync->add_option("--duration", y->duration, "How long to run (default 10s)");
+  sync->add_option("--clock-offset", y->clock_offset,
+                   "Pretend the host clock is off by this much, e.g. -20ms (default 0s)");
   sync->add_flag("--json", y->json, "JSON lines");
   out.push_back({sync, [y] { return run_ntp_sync(*y); }});
+
+  auto r = std::make_shared<NtpPeerArgs>();
+  CLI::App* peer = ntp->add_subcommand(
+      "peer", "Symmetric active association (mode 1) with other NTP peers over UDP");
+  peer->add_option("--port", r->port, "UDP port to listen on")
+      ->required()
+      ->check(CLI::Range(1, 65535));
+  peer->add_option("--bind", r->bind, "Address to listen on (default 127.0.0.1)");
+  peer->add_option("--peer", r->peers, "HOST:PORT of a peer (repeatable)")->required();
+  peer->add_option("--stratum", r->stratum,
+                   "Be a local reference of this stratum (default: none, sync from peers)")
+      ->check(CLI::Range(0, 15));
+  peer->add_option("--poll", r->poll, "Poll interval (default 1s)");
+  peer->add_option("--duration", r->duration, "How long to run (default 10s)");
+  peer->add_option("--clock-offset", r->clock_offset,
+                   "Pretend the host clock is off by this much, e.g. 20ms (default 0s)");
+  peer->add_flag("--json", r->json, "JSON lines");
+  out.push_back({peer, [r] { return run_ntp_peer(*r); }});
 }
 
 }  // namespace synod::app

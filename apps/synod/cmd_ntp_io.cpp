@@ -6,6 +6,8 @@
 
 #include <asio/ip/address.hpp>
 
+#include "synod/node/registry.hpp"
+
 namespace synod::app::ntp_io {
 
 Time wall_now() {
@@ -44,6 +46,14 @@ Result<asio::ip::udp::endpoint> resolve(asio::io_context& io, std::string_view t
     return unavailable("cannot resolve '" + host + "': " + ec.message());
   }
   return results.begin()->endpoint();
+}
+
+Result<Duration> parse_signed_duration(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  auto d = parse_duration(text);
+  if (!d) return d.status();
+  return negative ? -*d : *d;
 }
 
 Result<ntp::KeyRing> load_keys(const std::string& path) {

@@ -22,6 +22,9 @@ Time wall_now();
 // Resolves HOST[:PORT] (IPv4/IPv6 literal or a name) to one UDP endpoint.
 Result<asio::ip::udp::endpoint> resolve(asio::io_context& io, std::string_view text);
 
+// A duration with an optional sign ("-20ms", "+1.5s", "0s"), for --clock-offset.
+Result<Duration> parse_signed_duration(std::string_view text);
+
 // Reads and parses a chrony or ntpsec key file.
 Result<ntp::KeyRing> load_keys(const std::string& path);
 

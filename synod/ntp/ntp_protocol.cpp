@@ -90,6 +90,10 @@ void NtpProtocol::poll(Context& ctx) {
       const ServerIdentity me = identity(ctx);
       req.stratum = me.stratum;
       req.leap = me.leap;
+      if (a.peer_org != 0) {
+        req.origin = a.peer_org;
+        req.receive = to_timestamp(a.peer_rec);
+      }
     }
     a.sent = req.transmit;
     a.sent_at = t1;
@@ -99,15 +103,10 @@ void NtpProtocol::poll(Context& ctx) {
 
 void NtpProtocol::send_broadcast(Context& ctx) {
   const ServerIdentity me = identity(ctx);
+  const auto poll =
+      static_cast<std::int8_t>(std::ilogb(std::max(1.0, options_.poll.count() * 1e-9)));
   for (NodeId peer : ctx.peers()) {
-    Packet p;
-    p.mode = Mode::kBroadcast;
-    p.leap = me.leap;
-    p.stratum = me.stratum;
-    p.reference_id = me.reference_id;
-    p.root_delay = to_short(me.root_delay);
-    p.root_dispersion = to_short(me.root_dispersion);
-    p.precision = me.precision;
+    Packet p = broadcast_packet(me, poll);
     p.transmit = to_timestamp(soft_now(ctx));
     ctx.send(peer, encode(p));
   }
@@ -119,6 +118,13 @@ void NtpProtocol::on_message(Context& ctx, NodeId from, ByteView payload) {
     ++bogus_;
     return;
   }
+  if (p->mode == Mode::kSymmetricActive || p->mode == Mode::kSymmetricPassive) {
+    auto it = assoc_.find(from);
+    if (it != assoc_.end() && it->second.mode == Mode::kSymmetricActive) {
+      on_peer(ctx, from, *p);
+      return;
+    }
+  }
   switch (p->mode) {
     case Mode::kClient:
     case Mode::kSymmetricActive: {
@@ -126,8 +132,7 @@ void NtpProtocol::on_message(Context& ctx, NodeId from, ByteView payload) {
       if (reply) ctx.send(from, Server::finish(std::move(*reply), soft_now(ctx)));
       return;
     }
-    case Mode::kServer:
-    case Mode::kSymmetricPassive: on_reply(ctx, from, *p); return;
+    case Mode::kServer: on_reply(ctx, from, *p); return;
     case Mode::kBroadcast: on_broadcast(ctx, from, *p); return;
     default: ++bogus_; return;
   }
@@ -169,6 +174,43 @@ void NtpProtocol::on_reply(Context& ctx, NodeId from, const Packet& p) {
   if (a.broadcast) {
     a.broadcast_delay = s.delay / 2;
     a.calibrated = true;
+  }
+  a.filter.add(s);
+}
+
+void NtpProtocol::on_peer(Context& ctx, NodeId from, const Packet& p) {
+  Association& a = assoc_[from];
+  const Time dst = soft_now(ctx);
+  // RFC 5905 section 8: a zero or repeated transmit is a duplicate; it changes nothing.
+  if (p.transmit == 0 || p.transmit == a.peer_org) {
+    ++bogus_;
+    return;
+  }
+  // Usable only if it echoes our last transmit (else it crossed ours in flight, or is old) and
+  // the peer has received something from us (rec != 0). Either way it becomes the org/rec we
+  // send next, so the peer can use our next packet.
+  const bool valid = a.sent != 0 && p.origin == a.sent && p.receive != 0;
+  a.peer_org = p.transmit;
+  a.peer_rec = dst;
+  if (!valid) {
+    ++bogus_;
+    return;
+  }
+  a.unanswered = 0;
+  Sample s = make_sample(a.sent_at, from_timestamp(p.receive, a.sent_at),
+                         from_timestamp(p.transmit, a.sent_at), dst);
+  s.at = ctx.now();
+  s.offset -= clock_.pending_slew(s.at);
+  s.stratum = p.stratum;
+  s.root_delay = from_short(p.root_delay);
+  s.root_dispersion = from_short(p.root_dispersion);
+  ctx.observe("ntp_peer_sample", {{"peer", from},
+                                  {"offset_ns", s.offset.count()},
+                                  {"delay_ns", s.delay.count()},
+                                  {"stratum", p.stratum}});
+  // The peer's time is measured either way; it may drive our clock only if it has some.
+  if (p.leap == Leap::kUnsynchronized || p.stratum == 0 || p.stratum >= kStratumUnsynchronized) {
+    return;
   }
   a.filter.add(s);
 }

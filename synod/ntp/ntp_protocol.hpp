@@ -9,8 +9,12 @@
 // Broadcast: a server with `broadcast` sends mode-5 packets each poll; a broadcast client first
 // measures the delay with one client exchange (as ntpd's broadcast client does), then takes
 // offset = T3 + delay/2 - T4 from each broadcast.
-// Symmetric mode here is the request/response form (mode 1 answered by mode 2), not RFC 5905's
-// continuous interleaved peer exchange; either side may synchronize to the other by stratum.
+// Symmetric (peer) mode follows RFC 5905 section 8 (basic, not interleaved): each peer sends mode 1
+// on its own poll, carrying org = the last transmit it received from the other and rec = when it
+// arrived; a packet whose org equals our last transmit yields a sample from T1 = that transmit,
+// T2 = its rec, T3 = its xmt, T4 = arrival. Both sides measure continuously without replying;
+// either may synchronize to the other by stratum. A mode-1 packet from a node that is not a
+// configured peer is answered statelessly with mode 2 (a passive peer, as ntpd's ephemeral one).
 #pragma once
 
 #include <map>
@@ -73,6 +77,8 @@ class NtpProtocol final : public Protocol {
     bool broadcast = false;       // a broadcast server: poll only to calibrate
     Duration broadcast_delay{0};  // one-way delay measured by the calibration exchange
     bool calibrated = false;
+    Timestamp peer_org = 0;  // symmetric: the peer's last transmit (our next packet's org)
+    Time peer_rec{};         // symmetric: when it arrived on our clock (our next packet's rec)
   };
 
   Time soft_now(Context& ctx) const { return clock_.read(ctx.now()); }
@@ -81,6 +87,7 @@ class NtpProtocol final : public Protocol {
   void update_clock(Context& ctx);
   void on_reply(Context& ctx, NodeId from, const Packet& p);
   void on_broadcast(Context& ctx, NodeId from, const Packet& p);
+  void on_peer(Context& ctx, NodeId from, const Packet& p);
   void send_broadcast(Context& ctx);
 
   NtpOptions options_;

@@ -133,7 +133,8 @@ TEST(NtpSim, TwentyPercentLoss) {
   EXPECT_LE(st.rms_us, 300);
 }
 
-// Symmetric (peer) mode: node 2 peers with the reference and synchronizes through mode 1/2.
+// Symmetric (peer) mode: node 2 peers with the reference and synchronizes from RFC 5905's
+// continuous mode-1 exchange (org/rec bookkeeping), without either side answering a request.
 TEST(NtpSim, SymmetricPeerSynchronizes) {
   Scenario sc;
   sc.faults = kChronyNet;
@@ -142,6 +143,12 @@ TEST(NtpSim, SymmetricPeerSynchronizes) {
   EXPECT_TRUE(st.synced);
   EXPECT_LE(st.max_abs_us, 1000);
   EXPECT_LE(st.rms_us, 300);
+  sim::Simulator s(sim::scripted(kChronyNet, 2, 1, 30s, 0s),
+                   sim::from_spec(ntp_spec(), sc.options));
+  s.run();
+  EXPECT_TRUE(sim::protocol_on<NtpProtocol>(s, 2, NtpProtocol::kId).synchronized());
+  EXPECT_EQ(sim::protocol_on<NtpProtocol>(s, 1, NtpProtocol::kId).server_counters().replies, 0U);
+  EXPECT_EQ(sim::protocol_on<NtpProtocol>(s, 2, NtpProtocol::kId).server_counters().replies, 0U);
 }
 
 // Broadcast: the reference sends mode 5 each poll; clients calibrate the delay once, then listen.

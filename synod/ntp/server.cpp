@@ -14,6 +14,20 @@ ServerIdentity ServerIdentity::local_reference(std::uint8_t stratum, Time now) {
   return s;
 }
 
+Packet broadcast_packet(const ServerIdentity& self, std::int8_t poll) {
+  Packet p;
+  p.mode = Mode::kBroadcast;
+  p.leap = self.leap;
+  p.stratum = self.stratum;
+  p.poll = poll;
+  p.precision = self.precision;
+  p.reference_id = self.reference_id;
+  p.reference = self.reference_time.ns == 0 ? 0 : to_timestamp(self.reference_time);
+  p.root_delay = to_short(self.root_delay);
+  p.root_dispersion = to_short(self.root_dispersion);
+  return p;
+}
+
 bool Server::rate_exceeded(std::uint64_t client, Time rx) {
   if (policy_.min_interval.count() <= 0) return false;
   auto it = last_request_.find(client);

@@ -55,6 +55,10 @@ struct Reply {
   const Key* key = nullptr;  // sign with this key in finish()
 };
 
+// A broadcast (mode 5) packet announcing `self`; the sender stamps the transmit time just before
+// it leaves (Server::finish does the same for replies).
+Packet broadcast_packet(const ServerIdentity& self, std::int8_t poll);
+
 class Server {
  public:
   explicit Server(ServerPolicy policy = {}, const KeyRing* keys = nullptr)
