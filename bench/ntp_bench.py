@@ -5,8 +5,10 @@ Starts `synod ntp serve` on 127.0.0.1, then at the same time chronyd 4.3 (-x: ne
 system clock) and `synod ntp sync`, both polling it every POLL. Both share the host clock with the
 server, so every offset is pure measurement noise. Reports, per client, the samples' count, mean,
 standard deviation and 99th percentile of |offset| in microseconds, as one JSON object.
-chronyd's figures are its raw measurements (measurements.log); ours are the offsets our
-selection/combine step hands to the discipline (after the clock filter).
+Like for like: "synod" are the offsets our selection/combine step hands to the discipline (after
+the clock filter) and "chronyd" are chronyd's per-source estimates after its own filter and
+regression (statistics.log); "chronyd_raw" are chronyd's raw samples (measurements.log), for
+reference.
 
 Usage: bench/ntp_bench.py --synod build/synod [--seconds 20]
 """
@@ -20,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
-from ntp_chrony import measured_offsets, start_chronyd, stop_chronyd  # noqa: E402
+from ntp_chrony import estimated_offsets, measured_offsets, start_chronyd, stop_chronyd  # noqa: E402
 from synod_it import free_port_range  # noqa: E402
 
 
@@ -58,10 +60,12 @@ def main():
             stop_chronyd(chronyd)
         server.terminate()
         server.communicate(timeout=5)
-    theirs = measured_offsets(logdir)
+    theirs = estimated_offsets(logdir)
+    raw = measured_offsets(logdir)
     shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps({"bench": "ntp_offset_noise", "seconds": a.seconds, "poll_ms": 62.5,
-                      "synod": stats(summary["offsets_s"][4:]), "chronyd": stats(theirs[4:])}))
+                      "synod": stats(summary["offsets_s"][4:]), "chronyd": stats(theirs[4:]),
+                      "chronyd_raw": stats(raw[4:])}))
     return 0
 
 

@@ -16,7 +16,7 @@ def start_chronyd(tmp, name, lines):
             f"pidfile {tmp}/{name}.pid",
             f"driftfile {tmp}/{name}.drift",
             f"logdir {logdir}",
-            "log measurements",
+            "log measurements statistics",
         ]) + "\n")
     log = open(os.path.join(tmp, f"{name}.log"), "w")
     proc = subprocess.Popen(["chronyd", "-x", "-d", "-u", "root", "-f", conf], stdout=log,
@@ -46,4 +46,20 @@ def measured_offsets(logdir):
             # date time ip leap stratum tests(3) local-poll remote-poll score offset ...
             if len(fields) > 11 and fields[0][:2] == "20":
                 offsets.append(float(fields[11]))
+    return offsets
+
+
+def estimated_offsets(logdir):
+    """chronyd's per-source offset estimates after its filter and regression (statistics.log):
+    the figure comparable with what our selection hands to the discipline."""
+    path = os.path.join(logdir, "statistics.log")
+    offsets = []
+    if not os.path.exists(path):
+        return offsets
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            # date time ip std_dev est_offset offset_sd diff_freq est_skew stress ns bs nr asym
+            if len(fields) > 4 and fields[0][:2] == "20":
+                offsets.append(float(fields[4]))
     return offsets
