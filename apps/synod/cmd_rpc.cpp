@@ -266,6 +266,11 @@ class BankClient {
  public:
   BankClient(const ClientArgs& a, runtime::RpcNode& node)
       : a_(a), node_(node), opts_(options(a)), wait_(wait_limit(a)) {}
+  // Every exit path (an error returns early) drops the proxies on the loop thread, inside an
+  // input: destroying them on this thread raced with the loop and could abort the process.
+  ~BankClient() { release(); }
+  BankClient(const BankClient&) = delete;
+  BankClient& operator=(const BankClient&) = delete;
 
   // Opens (or looks up) `owner`'s account and attaches the reference (starting its lease).
   Status attach(const std::string& owner, bool open) {
@@ -335,6 +340,8 @@ class BankClient {
 
   // Drops every proxy inside an input, so the DGC `clean` messages are sent at once.
   void release() {
+    if (released_) return;
+    released_ = true;
     auto held = held_;
     node_.run_in_loop([held](rpc::Endpoint&) { held->accounts.clear(); });
   }
@@ -342,6 +349,7 @@ class BankClient {
  private:
   const ClientArgs& a_;
   runtime::RpcNode& node_;
+  bool released_ = false;
   rpc::CallOptions opts_;
   Duration wait_;
   std::shared_ptr<Held> held_ = std::make_shared<Held>();
