@@ -64,7 +64,12 @@ def main():
     before = [s["offset_s"] for s in samples if s["stratum"] == 8]
     after = [s["offset_s"] for s in samples if s["stratum"] == 4]
     check(ours.returncode == 0, f"synod ntp peer ran: {ours.stderr.strip()}")
-    check(before and all(abs(o + SKEW_S) < LIMIT_S for o in before),
+    # chronyd corrects its time one packet before it announces the new stratum, so the last
+    # stratum-8 samples may already be near 0: the leading ones show the skew, the rest are synced.
+    skewed = 0
+    while skewed < len(before) and abs(before[skewed] + SKEW_S) < LIMIT_S:
+        skewed += 1
+    check(skewed >= 2 and all(abs(o) < LIMIT_S for o in before[skewed:]),
           f"chronyd measured 20 ms behind before it synced: {before}")
     check("Selected source 127.0.0.1" in chrony_log, "chronyd selected our peer as its source")
     check(len(after) >= 5 and all(abs(o) < LIMIT_S for o in after[1:]),

@@ -80,7 +80,8 @@ def main():
 
         st = json.loads(run(synod, "status", "--data-dir",
                             os.path.join(cluster, "node-1")).stdout)
-        assert st["protocols"][P]["snapshot"]["completed"] >= 2, st
+        # At least the concurrent round it initiated (its own periodic ones depend on timing).
+        assert st["protocols"][P]["snapshot"]["completed"] >= 1, st
 
         # A node killed: its markers never come, so the snapshot is aborted at the timeout.
         pids = read_pids(cluster)
