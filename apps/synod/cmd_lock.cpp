@@ -80,35 +80,53 @@ int run_acquire(const LockArgs& a) {
   return lock_command(a, "acquire", "ttl=" + a.ttl, *timeout);
 }
 
+// One node's view of the lock: {"id", "state", and when it answers "algo", "token",
+// "holder_hint"}.
+nlohmann::json read_lock(const runtime::LocalNode& n) {
+  nlohmann::json v = {{"id", n.id}, {"state", "down"}};
+  if (!runtime::process_alive(n.pid, n.config_path)) return v;
+  auto reply = runtime::control_request(n.socket_path(), "status", runtime::kControlTimeout);
+  auto j = reply ? nlohmann::json::parse(*reply, nullptr, false) : nlohmann::json();
+  const auto* lock = j.is_object() && j.contains("protocols") && j["protocols"].contains(kProtocol)
+                         ? &j["protocols"][kProtocol]
+                         : nullptr;
+  v["state"] = lock == nullptr ? "unresponsive" : lock->value("state", "?");
+  if (lock != nullptr) {
+    v["algo"] = lock->value("algo", "?");
+    v["token"] = lock->value("token", 0ULL);
+    v["holder_hint"] = lock->value("holder", 0U);
+  }
+  return v;
+}
+
+bool holds(const nlohmann::json& v) { return v["state"] == "holding"; }
+
 int run_status(const LockArgs& a) {
   auto nodes = runtime::read_pids_file(a.target.dir);
   if (!nodes) return fail("status", nodes.status().message());
   nlohmann::json out = {{"nodes", nlohmann::json::array()}};
+  for (const auto& n : *nodes) out["nodes"].push_back(read_lock(n));
+  // Nodes are asked one after another, so two "holding" answers may be a hand-over seen at two
+  // instants. Ask again: a node holding the same token at both reads held it throughout, and
+  // two such nodes were read holding at overlapping times, a real breach of exclusion.
+  int seen = 0;
+  for (const auto& v : out["nodes"]) seen += holds(v) ? 1 : 0;
+  if (seen > 1) {
+    for (std::size_t i = 0; i < nodes->size(); ++i) {
+      auto& v = out["nodes"][i];
+      if (!holds(v)) continue;
+      const auto again = read_lock((*nodes)[i]);
+      if (!holds(again) || again["token"] != v["token"]) v["state"] = "released";
+    }
+  }
   int holders = 0;
   std::uint64_t token = 0;
   NodeId holder = 0;
-  for (const auto& n : *nodes) {
-    nlohmann::json v = {{"id", n.id}, {"state", "down"}};
-    if (runtime::process_alive(n.pid, n.config_path)) {
-      auto reply = runtime::control_request(n.socket_path(), "status", runtime::kControlTimeout);
-      auto j = reply ? nlohmann::json::parse(*reply, nullptr, false) : nlohmann::json();
-      const auto* lock =
-          j.is_object() && j.contains("protocols") && j["protocols"].contains(kProtocol)
-              ? &j["protocols"][kProtocol]
-              : nullptr;
-      v["state"] = lock == nullptr ? "unresponsive" : lock->value("state", "?");
-      if (lock != nullptr) {
-        v["algo"] = lock->value("algo", "?");
-        v["token"] = lock->value("token", 0ULL);
-        v["holder_hint"] = lock->value("holder", 0U);
-        if (v["state"] == "holding") {
-          ++holders;
-          holder = n.id;
-          token = v["token"].get<std::uint64_t>();
-        }
-      }
-    }
-    out["nodes"].push_back(std::move(v));
+  for (const auto& v : out["nodes"]) {
+    if (!holds(v)) continue;
+    ++holders;
+    holder = v["id"].get<NodeId>();
+    token = v["token"].get<std::uint64_t>();
   }
   out["holders"] = holders;
   if (holders == 1) out["holder"] = {{"node", holder}, {"token", token}};
