@@ -11,9 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/synod/commands.hpp"
-#include "synod/runtime/control.hpp"
+#include "apps/synod/node_command.hpp"
 #include "synod/runtime/local_cluster.hpp"
-#include "synod/runtime/process.hpp"
 
 namespace synod::app {
 namespace {
@@ -48,14 +47,9 @@ void read_leader(const nlohmann::json& status, View& v) {
 View query(const runtime::LocalNode& n) {
   View v;
   v.node = n.id;
-  if (!runtime::process_alive(n.pid, n.config_path)) return v;
-  v.state = "unresponsive";
-  auto reply = runtime::control_request(n.socket_path(), "status", runtime::kControlTimeout);
-  if (!reply) return v;
-  auto j = nlohmann::json::parse(*reply, nullptr, false);
-  if (j.is_discarded()) return v;
-  v.state = "up";
-  read_leader(j, v);
+  const NodeStatus st = read_node_status(n);
+  v.state = st.state;
+  if (st.state == "up") read_leader(st.status, v);
   return v;
 }
 

@@ -14,7 +14,6 @@
 #include "apps/synod/node_command.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/runtime/control.hpp"
-#include "synod/runtime/process.hpp"
 
 namespace synod::app {
 namespace {
@@ -83,10 +82,10 @@ int run_acquire(const LockArgs& a) {
 // One node's view of the lock: {"id", "state", and when it answers "algo", "token",
 // "holder_hint"}.
 nlohmann::json read_lock(const runtime::LocalNode& n) {
-  nlohmann::json v = {{"id", n.id}, {"state", "down"}};
-  if (!runtime::process_alive(n.pid, n.config_path)) return v;
-  auto reply = runtime::control_request(n.socket_path(), "status", runtime::kControlTimeout);
-  auto j = reply ? nlohmann::json::parse(*reply, nullptr, false) : nlohmann::json();
+  const NodeStatus st = read_node_status(n);
+  nlohmann::json v = {{"id", n.id}, {"state", st.state}};
+  if (st.state == "down") return v;
+  const auto& j = st.status;
   const auto* lock = j.is_object() && j.contains("protocols") && j["protocols"].contains(kProtocol)
                          ? &j["protocols"][kProtocol]
                          : nullptr;

@@ -20,6 +20,19 @@ Result<std::string> target_socket(const NodeTarget& target) {
                           target.dir);
 }
 
+NodeStatus read_node_status(const runtime::LocalNode& node) {
+  NodeStatus out;
+  if (!runtime::process_alive(node.pid, node.config_path)) return out;
+  out.state = "unresponsive";
+  auto reply = runtime::control_request(node.socket_path(), "status", runtime::kControlTimeout);
+  if (!reply) return out;
+  auto j = nlohmann::json::parse(*reply, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return out;
+  out.state = "up";
+  out.status = std::move(j);
+  return out;
+}
+
 Result<std::string> node_command(const std::string& socket, const std::string& protocol,
                                  const std::string& verb, const std::string& args,
                                  Duration timeout) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/core/status.hpp"
 #include "synod/core/time.hpp"
 #include "synod/runtime/local_cluster.hpp"
@@ -21,6 +23,14 @@ struct NodeTarget {
 
 // The control socket of the target; an error when the node is not in the cluster or not running.
 Result<std::string> target_socket(const NodeTarget& target);
+
+// One node's answer to "status": `state` is "down" (no process), "unresponsive" (no parsable
+// reply) or "up" with the status object in `status`.
+struct NodeStatus {
+  std::string state = "down";
+  nlohmann::json status;
+};
+NodeStatus read_node_status(const runtime::LocalNode& node);
 
 // Sends "cmd PROTOCOL VERB ARGS" and returns the node's JSON reply line (which may itself carry an
 // "error" member: the protocol refused).

@@ -14,20 +14,11 @@ import json
 import subprocess
 import sys
 
-from synod_it import free_port_range
+from synod_it import check, failures, free_port_range
 
 GROUP = "224.0.1.1"
 LIMIT_S = 1e-3
 OFFSET_S = 0.030
-failures = []
-
-
-def check(ok, what):
-    print(f"{'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--synod", required=True)

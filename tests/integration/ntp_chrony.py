@@ -34,32 +34,24 @@ def stop_chronyd(proc):
         proc.wait()
 
 
-def measured_offsets(logdir):
-    """Offsets (s) of chronyd's accepted samples, from measurements.log."""
-    path = os.path.join(logdir, "measurements.log")
-    offsets = []
+def _log_column(logdir, name, column):
+    """Floats of `column` on the data lines (they start with the date) of chronyd's log `name`."""
+    path = os.path.join(logdir, name)
     if not os.path.exists(path):
-        return offsets
+        return []
     with open(path) as f:
-        for line in f:
-            fields = line.split()
-            # date time ip leap stratum tests(3) local-poll remote-poll score offset ...
-            if len(fields) > 11 and fields[0][:2] == "20":
-                offsets.append(float(fields[11]))
-    return offsets
+        rows = [line.split() for line in f]
+    return [float(r[column]) for r in rows if len(r) > column and r[0][:2] == "20"]
+
+
+def measured_offsets(logdir):
+    """Offsets (s) of chronyd's accepted samples, from measurements.log
+    (date time ip leap stratum tests(3) local-poll remote-poll score offset ...)."""
+    return _log_column(logdir, "measurements.log", 11)
 
 
 def estimated_offsets(logdir):
-    """chronyd's per-source offset estimates after its filter and regression (statistics.log):
-    the figure comparable with what our selection hands to the discipline."""
-    path = os.path.join(logdir, "statistics.log")
-    offsets = []
-    if not os.path.exists(path):
-        return offsets
-    with open(path) as f:
-        for line in f:
-            fields = line.split()
-            # date time ip std_dev est_offset offset_sd diff_freq est_skew stress ns bs nr asym
-            if len(fields) > 4 and fields[0][:2] == "20":
-                offsets.append(float(fields[4]))
-    return offsets
+    """chronyd's per-source offset estimates after its filter and regression (statistics.log:
+    date time ip std_dev est_offset ...): the figure comparable with what our selection hands to
+    the discipline."""
+    return _log_column(logdir, "statistics.log", 4)

@@ -17,19 +17,10 @@ import sys
 import tempfile
 
 from ntp_chrony import start_chronyd, stop_chronyd
-from synod_it import free_port_range
+from synod_it import check, failures, free_port_range
 
 LIMIT_S = 1e-3
 SKEW_S = 0.020
-failures = []
-
-
-def check(ok, what):
-    print(f"{'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--synod", required=True)

@@ -19,18 +19,9 @@ import tempfile
 import time
 
 from ntp_chrony import measured_offsets, start_chronyd, stop_chronyd
-from synod_it import free_port_range
+from synod_it import check, failures, free_port_range
 
 LIMIT_S = 100e-6
-failures = []
-
-
-def check(ok, what):
-    print(f"{'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
-
-
 def our_client_vs_chronyd(synod, tmp):
     port = free_port_range(1)
     chronyd, _ = start_chronyd(tmp, "server", [f"port {port}", "bindaddress 127.0.0.1",

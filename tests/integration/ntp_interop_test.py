@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from synod_it import free_port_range, run
+from synod_it import check, failures, free_port_range, run
 
 KEYS = """# ntpsec format
 1 MD5 secretkey
@@ -28,15 +28,6 @@ KEYS = """# ntpsec format
 """
 C_LIMIT_S = 100e-6
 PY_LIMIT_S = 2e-3
-failures = []
-
-
-def check(ok, what):
-    print(f"{'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
-
-
 def start_server(cmd):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()  # "listening on ..." once the socket is bound

@@ -17,19 +17,10 @@ import json
 import subprocess
 import sys
 
-from synod_it import free_port_range
+from synod_it import check, failures, free_port_range
 
 LIMIT_S = 1e-3
 SKEW_S = 0.025
-failures = []
-
-
-def check(ok, what):
-    print(f"{'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
-
-
 def peer(synod, port, other, *extra):
     return subprocess.Popen(
         [synod, "ntp", "peer", "--port", str(port), "--peer", f"127.0.0.1:{other}", "--poll",

@@ -60,3 +60,14 @@ def read_pids(cluster_dir):
                 node, pid, _config = line.split(maxsplit=2)
                 pids[int(node)] = int(pid)
     return pids
+
+
+# Soft assertions for tests that report every check before failing (the NTP interop tests):
+# check() prints "ok"/"FAIL" and records failures; the test returns 1 if `failures` is not empty.
+failures = []
+
+
+def check(ok, what):
+    print(f"{'ok  ' if ok else 'FAIL'} {what}")
+    if not ok:
+        failures.append(what)
