@@ -53,6 +53,10 @@ TEST(Berkeley, OneRoundBringsTheClocksWithinTheRtt) {
     const auto errors = errors_of_round(*rec, round["round"]);
     ASSERT_EQ(errors.size(), 5U);
     EXPECT_LE(spread(errors), round["max_rtt_ns"] + 10'000);
+    // The goal as stated: spread <= max RTT / 2 + jitter, the jitter being the link's
+    // one-way delay variation here (uniform 0.5-2 ms: 1.5 ms).
+    constexpr std::int64_t kJitterNs = 1'500'000;
+    EXPECT_LE(spread(errors), round["max_rtt_ns"] / 2 + kJitterNs);
   }
   // The first round included only the clocks within max_deviation of the master's (node 1, 4, 5
   // are within 60 ms of each other, but not within 20 ms: the master's own window wins a tie).
