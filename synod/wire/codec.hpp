@@ -17,8 +17,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "synod/core/assert.hpp"
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/status.hpp"
 #include "synod/core/types.hpp"
 #include "synod/wire/decoder.hpp"
@@ -53,18 +58,76 @@ Bytes encode(const T& msg) {
   return out;
 }
 
-// Decodes a whole buffer. Never aborts on any input: malformed bytes are DATA_LOSS, inputs beyond
-// `limits` are RESOURCE_EXHAUSTED, each naming the field path and byte offset.
+// Top-level SharedBytes fields at least this long are spliced by encode_chain rather than
+// copied. Below it a copy costs less than a separate piece (a scatter-gather entry, a reference).
+inline constexpr std::size_t kMinSpliceBytes = 16 * 1024;
+
+// msg's encoding as pieces: each top-level SharedBytes value (plain, std::optional, or an element
+// of a std::vector) of at least min_splice bytes is its own piece, the very same bytes and owner,
+// not a copy; everything around it (tags, length prefixes, other fields, nested messages) is
+// written into one owned buffer, sliced into the pieces between. flatten() equals encode(msg).
 template <Message T>
-Result<T> decode(ByteView bytes, const Limits& limits = {}) {
-  Reader r(bytes.data(), bytes.size(), limits);
-  if (bytes.size() > limits.max_bytes) {
-    r.fail(DecodeErrorKind::kInputTooLarge, bytes.size(), limits.max_bytes);
+ByteChain encode_chain(const T& msg, std::size_t min_splice = kMinSpliceBytes) {
+  std::size_t spliced = 0;
+  std::apply(
+      [&](const auto&... f) {
+        ((spliced += detail::spliced_size(msg.*(f.member), min_splice)), ...);
+      },
+      T::kFields);
+  Bytes owned(detail::message_size(msg) - spliced);
+  std::vector<detail::Splice> splices;
+  std::uint8_t* p = owned.data();
+  std::apply(
+      [&](const auto&... f) {
+        ((p = detail::write_field_chain<std::remove_cvref_t<decltype(f)>>(
+              p, msg.*(f.member), min_splice, owned.data(), splices)),
+         ...);
+      },
+      T::kFields);
+  SYNOD_ASSERT(p == owned.data() + owned.size());  // pair check, as in encode_to
+
+  const SharedBytes all(std::move(owned));
+  ByteChain chain;
+  std::size_t done = 0;
+  for (const auto& s : splices) {
+    chain.append(all.slice(done, s.at - done));
+    chain.append(*s.value);
+    done = s.at;
+  }
+  chain.append(all.slice(done, all.size() - done));
+  return chain;
+}
+
+namespace detail {
+template <Message T>
+Result<T> decode_from(Reader& r, std::size_t size, const Limits& limits) {
+  if (size > limits.max_bytes) {
+    r.fail(DecodeErrorKind::kInputTooLarge, size, limits.max_bytes);
     return r.error().to_status();
   }
   T msg{};
-  if (!detail::decode_message(r, msg, 0)) return r.error().to_status();
+  if (!decode_message(r, msg, 0)) return r.error().to_status();
   return msg;
+}
+}  // namespace detail
+
+// Decodes a whole buffer. Never aborts on any input: malformed bytes are DATA_LOSS, inputs beyond
+// `limits` are RESOURCE_EXHAUSTED, each naming the field path and byte offset. SharedBytes fields
+// get copies: `bytes` may be a temporary buffer.
+template <Message T>
+Result<T> decode(ByteView bytes, const Limits& limits = {}) {
+  Reader r(bytes.data(), bytes.size(), limits);
+  return detail::decode_from<T>(r, bytes.size(), limits);
+}
+
+// As above, but SharedBytes fields (at any depth, repeated and map values too) of at least
+// limits.min_alias_bytes alias `input`: slices sharing its owner, valid after the caller drops
+// `input`. Shorter ones are copied so that a small field never pins a large receive buffer. Other
+// field types decode exactly as from a ByteView, and so do errors.
+template <Message T>
+Result<T> decode(const SharedBytes& input, const Limits& limits = {}) {
+  Reader r(input, limits);
+  return detail::decode_from<T>(r, input.size(), limits);
 }
 
 }  // namespace synod::wire

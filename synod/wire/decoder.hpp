@@ -45,7 +45,10 @@ bool read_value(Reader& r, V& out, int depth) {
     if (n > r.limits().max_string) {
       return r.fail(DecodeErrorKind::kStringTooLong, n, r.limits().max_string);
     }
-    if constexpr (std::is_same_v<V, std::string>) {
+    if constexpr (std::is_same_v<V, SharedBytes>) {
+      out = r.take_shared(n);
+      return true;
+    } else if constexpr (std::is_same_v<V, std::string>) {
       out.assign(reinterpret_cast<const char*>(r.p), n);
     } else if constexpr (std::is_same_v<V, std::span<const std::uint8_t>>) {
       out = V(r.p, n);  // a view: valid as long as the input

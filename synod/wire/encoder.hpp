@@ -13,6 +13,7 @@
 #include <cstring>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "synod/wire/field.hpp"
 #include "synod/wire/scalar.hpp"
@@ -241,6 +242,61 @@ std::uint8_t* write_message(std::uint8_t* p, const T& msg) {
       },
       T::kFields);
   return p;
+}
+
+// ---- encode_chain: top-level SharedBytes fields spliced in as pieces instead of copied ----
+
+// Where a spliced value goes: after `at` bytes of the owned buffer.
+struct Splice {
+  std::size_t at;
+  const SharedBytes* value;
+};
+
+template <typename M>
+inline constexpr bool is_splice_candidate_v =
+    std::is_same_v<M, SharedBytes> || std::is_same_v<M, std::optional<SharedBytes>> ||
+    std::is_same_v<M, std::vector<SharedBytes>>;
+
+// Calls f(value) for each SharedBytes that a top-level field of type M writes (none for others).
+template <typename M, typename F>
+void for_each_shared(const M& m, F&& f) {
+  if constexpr (std::is_same_v<M, SharedBytes>) {
+    if (!m.empty()) f(m);  // a plain empty field is not written at all
+  } else if constexpr (std::is_same_v<M, std::optional<SharedBytes>>) {
+    if (m) f(*m);
+  } else if constexpr (std::is_same_v<M, std::vector<SharedBytes>>) {
+    for (const auto& x : m) f(x);
+  }
+}
+
+// Payload bytes of field m that encode_chain splices rather than copies.
+template <typename M>
+std::size_t spliced_size(const M& m, std::size_t min_splice) {
+  std::size_t n = 0;
+  for_each_shared(m, [&](const SharedBytes& v) { n += v.size() >= min_splice ? v.size() : 0; });
+  return n;
+}
+
+// write_field for a top-level field, except that each SharedBytes value of at least min_splice
+// bytes gets only its tag and length written, and its position recorded in `splices`. Everything
+// else goes through write_field unchanged, so the two encodings cannot drift apart.
+template <typename F, typename M>
+std::uint8_t* write_field_chain(std::uint8_t* p, const M& m, std::size_t min_splice,
+                                const std::uint8_t* base, std::vector<Splice>& splices) {
+  if constexpr (!is_splice_candidate_v<M>) {
+    return write_field<F>(p, m);
+  } else {
+    for_each_shared(m, [&](const SharedBytes& v) {
+      p = write_varint(p, kTag<F::kNumber, WireType::kLen>);
+      if (v.size() < min_splice) {
+        p = write_value<SharedBytes, typename F::option>(p, v);
+      } else {
+        p = write_varint(p, v.size());
+        splices.push_back({static_cast<std::size_t>(p - base), &v});
+      }
+    });
+    return p;
+  }
 }
 
 }  // namespace synod::wire::detail

@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "synod/core/shared_bytes.hpp"
+
 namespace synod::wire {
 
 enum class WireType : std::uint8_t {
@@ -113,12 +115,14 @@ struct is_map<std::map<K, V, C, A>> : std::true_type {};
 
 // std::string and Bytes (std::vector<uint8_t>) are both length-delimited byte strings; a vector of
 // bytes is therefore never treated as `repeated uint32`.
-template <typename T>
 // ByteView (std::span<const uint8_t>) encodes like bytes and decodes as a view into the input:
 // only for structs that do not outlive the buffer they were decoded from.
+// SharedBytes encodes like bytes too; decoded from a SharedBytes it may alias the input while
+// sharing its owner, so it stays valid on its own (see codec.hpp).
+template <typename T>
 inline constexpr bool is_bytes_v =
     std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::uint8_t>> ||
-    std::is_same_v<T, std::span<const std::uint8_t>>;
+    std::is_same_v<T, std::span<const std::uint8_t>> || std::is_same_v<T, SharedBytes>;
 
 template <typename T>
 inline constexpr bool is_repeated_v = is_vector<T>::value && !is_bytes_v<T>;

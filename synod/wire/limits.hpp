@@ -15,6 +15,10 @@ struct Limits {
   std::size_t max_repeated = 1U << 20U;
   // Bytes of any one decoded string/bytes value (map keys and values included).
   std::size_t max_string = 16U << 20U;
+  // Decoding from a SharedBytes: SharedBytes fields at least this long alias the input (a slice
+  // sharing its owner, no copy); shorter ones are copied, so a tiny field never keeps a large
+  // receive buffer alive. Not a bound on the input: it never makes a decode fail.
+  std::size_t min_alias_bytes = 1024;
 };
 
 }  // namespace synod::wire

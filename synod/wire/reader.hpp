@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/status.hpp"
 #include "synod/wire/field.hpp"
 #include "synod/wire/limits.hpp"
@@ -61,6 +62,12 @@ class Reader {
  public:
   Reader(const std::uint8_t* data, std::size_t size, const Limits& limits)
       : p(data), end(data + size), base_(data), limits_(limits) {}
+  // Reading `source`'s bytes, which large SharedBytes fields may alias (see take_shared). `source`
+  // must outlive the Reader.
+  Reader(const SharedBytes& source, const Limits& limits)
+      : Reader(source.data(), source.size(), limits) {
+    if (source.owner() != nullptr) source_ = &source;
+  }
 
   const Limits& limits() const { return limits_; }
   const DecodeError& error() const { return error_; }
@@ -109,6 +116,17 @@ class Reader {
   }
   void leave(const std::uint8_t* outer_end) { end = outer_end; }
 
+  // The next n bytes (already bounds-checked) as a SharedBytes: a slice of the source when there
+  // is one and n >= min_alias_bytes, else a copy. Only SharedBytes members come here, so messages
+  // without them pay nothing for aliasing.
+  SharedBytes take_shared(std::size_t n) {
+    const std::size_t offset = static_cast<std::size_t>(p - base_);
+    p += n;
+    if (n == 0) return {};
+    if (source_ != nullptr && n >= limits_.min_alias_bytes) return source_->slice(offset, n);
+    return SharedBytes::copy_of(ByteView(base_ + offset, n));
+  }
+
   const std::uint8_t* p;
   const std::uint8_t* end;
 
@@ -117,6 +135,7 @@ class Reader {
   bool skip_group(std::uint32_t number, int depth);
 
   const std::uint8_t* base_;
+  const SharedBytes* source_ = nullptr;  // set only for an input with an owner to share
   const Limits& limits_;
   DecodeError error_;
 };

@@ -154,8 +154,8 @@ template <typename V, typename Option>
 constexpr void check_value() {
   static_assert(kValueKind<V, Option> != Kind::kUnsupported,
                 "unsupported wire member: use bool, (u)int32/64, enum, float, double, std::string, "
-                "Bytes, a message with kFields, or std::vector/std::optional/std::map of those; "
-                "wire::zigzag needs a signed integer, wire::fixed a 32/64-bit integer");
+                "Bytes, SharedBytes, a message with kFields, or std::vector/std::optional/std::map "
+                "of those; wire::zigzag needs a signed integer, wire::fixed a 32/64-bit integer");
 }
 
 template <typename V, typename Option>

@@ -1,5 +1,6 @@
 // Test-only message types shared by the codec tests, the libprotobuf compatibility test and the
-// decode fuzzer. AllTypes mirrors testdata/reference.proto field for field.
+// decode fuzzer. AllTypes mirrors testdata/reference.proto field for field; SharedPayload mirrors a
+// subset of it with SharedBytes in every position the codec allows.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/types.hpp"
 #include "synod/wire/field.hpp"
 
@@ -112,6 +114,38 @@ struct Tree {
   bool operator==(const Tree&) const = default;
   static constexpr auto kFields =
       std::make_tuple(field<1>(&Tree::value), field<2>(&Tree::children), field<3>(&Tree::attrs));
+};
+
+// Inner with a SharedBytes label (proto `string label = 2`: keep it ASCII for libprotobuf).
+struct SharedInner {
+  std::uint32_t id = 0;
+  SharedBytes label;
+  bool operator==(const SharedInner&) const = default;
+  static constexpr auto kFields =
+      std::make_tuple(field<1>(&SharedInner::id), field<2>(&SharedInner::label));
+};
+
+// SharedBytes plain, nested, repeated, optional and as a map value. Numbers and proto types are
+// AllTypes' (u32 2, byt 15, inner 17, r_byt 24, r_inner 25, o_str 28, o_inner 29, m_s64 32, big
+// 2^29-1), so the same bytes parse as reference.proto's AllTypes; u32 and big put ordinary fields
+// before and after the payloads.
+struct SharedPayload {
+  std::uint32_t u32 = 0;
+  SharedBytes byt;
+  SharedInner inner;
+  std::vector<SharedBytes> r_byt;
+  std::vector<SharedInner> r_inner;
+  std::optional<SharedBytes> o_str;
+  std::optional<SharedInner> o_inner;
+  std::map<std::int64_t, SharedBytes> m_s64;
+  std::uint32_t big = 0;
+  bool operator==(const SharedPayload&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      field<2>(&SharedPayload::u32), field<15>(&SharedPayload::byt),
+      field<17>(&SharedPayload::inner), field<24>(&SharedPayload::r_byt),
+      field<25>(&SharedPayload::r_inner), field<28>(&SharedPayload::o_str),
+      field<29>(&SharedPayload::o_inner), field<32, map_of<zigzag, plain>>(&SharedPayload::m_s64),
+      field<kMaxFieldNumber>(&SharedPayload::big));
 };
 
 }  // namespace synod::wire::testing
