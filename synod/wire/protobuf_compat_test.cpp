@@ -23,6 +23,8 @@ namespace pb = ::synod::wire::reference;
 using testing::AllTypes;
 using testing::Color;
 using testing::Inner;
+using testing::SharedInner;
+using testing::SharedPayload;
 
 std::string str(const Bytes& b) { return to_string(b); }
 
@@ -316,6 +318,88 @@ TEST(ProtobufCompat, UnknownFieldsFromNewerSchema) {
   auto ours = decode<AllTypes>(as_bytes(bytes));
   ASSERT_TRUE(ours.is_ok()) << ours.status().to_string();
   EXPECT_EQ(ours->u32, 5U);
+}
+
+// ---- SharedBytes: proto3 `bytes` (and `string`) on the wire, whatever the C++ type ----
+
+std::string str(const SharedBytes& b) { return to_string(b.view()); }
+SharedBytes shared(const std::string& s) { return SharedBytes::copy_of(as_bytes(s)); }
+
+Inner plain(const SharedInner& in) { return {in.id, str(in.label), 0}; }
+
+// The same values with Bytes and std::string in place of SharedBytes (see SharedPayload).
+AllTypes plain(const SharedPayload& m) {
+  AllTypes a;
+  a.u32 = m.u32;
+  a.byt = m.byt.to_bytes();
+  a.inner = plain(m.inner);
+  for (const auto& v : m.r_byt) a.r_byt.push_back(v.to_bytes());
+  for (const auto& v : m.r_inner) a.r_inner.push_back(plain(v));
+  if (m.o_str) a.o_str = str(*m.o_str);
+  if (m.o_inner) a.o_inner = plain(*m.o_inner);
+  for (const auto& [k, v] : m.m_s64) a.m_s64[k] = str(v);
+  a.big = m.big;
+  return a;
+}
+
+void expect_compatible(const SharedPayload& m) {
+  const AllTypes a = plain(m);
+  const Bytes ours = encode(m);
+  EXPECT_EQ(ours, encode(a));
+  const std::string theirs = deterministic(to_pb(a));
+  EXPECT_EQ(str(ours), theirs);  // byte for byte
+  EXPECT_EQ(encode_chain(m, 1).flatten(), ours);
+
+  pb::AllTypes parsed;
+  ASSERT_TRUE(parsed.ParseFromString(str(ours)));
+  EXPECT_EQ(from_pb(parsed), a);
+
+  Limits alias_all;  // libprotobuf's bytes, every SharedBytes field aliasing them
+  alias_all.min_alias_bytes = 1;
+  auto decoded = decode<SharedPayload>(shared(theirs), alias_all);
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+  EXPECT_EQ(*decoded, m);
+}
+
+TEST(ProtobufCompat, SharedBytesFields) {
+  expect_compatible(SharedPayload{});
+  SharedPayload m;
+  m.u32 = 1;
+  m.byt = shared(std::string(20000, '\xFF'));
+  m.inner = {2, shared("label")};
+  m.r_byt = {{}, shared(std::string(1, '\0')), shared(std::string(300, 'r'))};
+  m.r_inner = {{}, {3, shared("x")}};
+  m.o_str = SharedBytes{};  // present and empty: still written
+  m.o_inner = SharedInner{};
+  m.m_s64 = {{-1, {}}, {std::numeric_limits<std::int64_t>::min(), shared("min")}};
+  m.big = 0xFFFFFFFFU;
+  expect_compatible(m);
+}
+
+TEST(ProtobufCompat, SharedBytesRandomizedFixedSeed) {
+  Gen gen(0x5A4ED);
+  auto bytes = [&gen](std::size_t max) { return SharedBytes(gen.bytes(max)); };
+  auto text = [&gen](std::size_t max) {
+    const std::string s = gen.text(max);
+    return SharedBytes(Bytes(s.begin(), s.end()));
+  };
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(i);
+    SharedPayload m;
+    m.u32 = static_cast<std::uint32_t>(gen.u64());
+    m.byt = bytes(3000);
+    if (gen.coin()) m.inner = {static_cast<std::uint32_t>(gen.u64()), text(200)};
+    for (std::size_t n = gen.count(4); n > 0; --n) m.r_byt.push_back(bytes(300));
+    for (std::size_t n = gen.count(4); n > 0; --n) {
+      m.r_inner.push_back({static_cast<std::uint32_t>(gen.u64()), text(20)});
+    }
+    if (gen.coin()) m.o_str = text(200);
+    if (gen.coin()) m.o_inner = SharedInner{static_cast<std::uint32_t>(gen.u64()), text(5)};
+    for (std::size_t n = gen.count(4); n > 0; --n) m.m_s64[gen.i64()] = text(50);
+    m.big = static_cast<std::uint32_t>(gen.u64());
+    expect_compatible(m);
+    if (::testing::Test::HasFailure()) break;
+  }
 }
 
 }  // namespace

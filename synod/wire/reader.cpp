@@ -33,6 +33,8 @@ bool Reader::fail(DecodeErrorKind kind, std::uint64_t a, std::uint64_t b, bool c
   return false;
 }
 
+SharedBytes Reader::copy_shared(ByteView bytes) { return SharedBytes::copy_of(bytes); }
+
 bool Reader::read_varint_slow(std::uint64_t& v) {
   std::uint64_t result = 0;
   const std::uint8_t* q = p;

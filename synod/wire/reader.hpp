@@ -124,7 +124,7 @@ class Reader {
     p += n;
     if (n == 0) return {};
     if (source_ != nullptr && n >= limits_.min_alias_bytes) return source_->slice(offset, n);
-    return SharedBytes::copy_of(ByteView(base_ + offset, n));
+    return copy_shared(ByteView(base_ + offset, n));
   }
 
   const std::uint8_t* p;
@@ -132,6 +132,9 @@ class Reader {
 
  private:
   bool read_varint_slow(std::uint64_t& v);
+  // Out of line: the allocation is the slow part anyway, and g++ 12 inlining copy_of into callers
+  // reports a false -Wfree-nonheap-object.
+  static SharedBytes copy_shared(ByteView bytes);
   bool skip_group(std::uint32_t number, int depth);
 
   const std::uint8_t* base_;
