@@ -184,8 +184,10 @@ void BM_RawTcp(benchmark::State& state) {
 
 // ---------------------------------------------------------------- Synod RPC
 
+// The payload is SharedBytes, the codec's zero-copy bytes type: the servant's `return req` shares
+// the received buffer, and the encoder sends it as its own piece (see docs/adr/0006).
 struct Blob {
-  synod::Bytes data;
+  synod::SharedBytes data;
   static constexpr auto kFields = std::make_tuple(synod::wire::field<1>(&Blob::data));
 };
 
@@ -240,7 +242,8 @@ std::uint16_t free_port() {
 }
 
 synod::runtime::NodeConfig bench_config(synod::NodeId id, std::uint16_t port, synod::NodeId peer,
-                                        std::uint16_t peer_port, const std::string& dir) {
+                                        std::uint16_t peer_port, const std::string& dir,
+                                        bool checksum) {
   synod::runtime::NodeConfig c;
   c.id = id;
   c.listen = {"127.0.0.1", port};
@@ -251,6 +254,7 @@ synod::runtime::NodeConfig bench_config(synod::NodeId id, std::uint16_t port, sy
   c.trace = false;
   c.limits.send_queue_bytes = 256U << 20U;  // 16 callers x 1 MiB in flight
   c.limits.max_frame_bytes = 32U << 20U;
+  c.limits.frame_checksum = checksum;
   return c;
 }
 
@@ -266,6 +270,7 @@ synod::rpc::RpcLimits bench_limits() {
 void BM_Synod(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0));
   const int callers = static_cast<int>(state.range(1));
+  const bool checksum = state.range(2) != 0;
   const int n = calls_per_caller(bytes, callers);
   const std::string dir =
       (std::filesystem::temp_directory_path() / ("synod-rpc-bench-" + std::to_string(::getpid())))
@@ -277,16 +282,17 @@ void BM_Synod(benchmark::State& state) {
     SYNOD_ASSERT(ep.serve<Echo>(kEchoId, std::make_shared<EchoServant>()).is_ok());
   }));
   auto server = synod::runtime::RpcNode::start(
-      bench_config(1, sp, 2, cp, dir),
+      bench_config(1, sp, 2, cp, dir, checksum),
       std::make_unique<synod::rpc::Endpoint>(bench_limits(), std::move(apps)));
-  auto client = synod::runtime::RpcNode::start(
-      bench_config(2, cp, 1, sp, dir), std::make_unique<synod::rpc::Endpoint>(bench_limits()));
+  auto client =
+      synod::runtime::RpcNode::start(bench_config(2, cp, 1, sp, dir, checksum),
+                                     std::make_unique<synod::rpc::Endpoint>(bench_limits()));
   if (!server || !client) {
     state.SkipWithError("cannot start the nodes");
     return;
   }
   // Warm up: connections, the epoch handshake.
-  const Blob small{synod::Bytes(kSmall, 'x')};
+  const Blob small{synod::SharedBytes(synod::Bytes(kSmall, 'x'))};
   for (int i = 0; i < 100; ++i) {
     auto r = (*client)->call([&](synod::rpc::Endpoint& ep) {
       return ep.proxy<Echo>(1, kEchoId).call<Echo::kCall>(small);
@@ -301,7 +307,7 @@ void BM_Synod(benchmark::State& state) {
     batch->remaining = callers;
     batch->lat.resize(callers);
     auto finished = batch->done.get_future();
-    const Blob req{synod::Bytes(bytes, 'x')};
+    const Blob req{synod::SharedBytes(synod::Bytes(bytes, 'x'))};
     const auto t0 = Clock::now();
     (*client)->run_in_loop([batch, req, n, callers](synod::rpc::Endpoint& ep) {
       for (int i = 0; i < callers; ++i) {
@@ -392,8 +398,22 @@ void Args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"bytes", "callers"})->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 }
 
+// Synod with and without its frame checksums (XXH3 at both ends; on by default). Raw TCP and gRPC
+// have no checksum of their own above TCP's, so checksum:0 is the like-for-like comparison.
+void SynodArgs(benchmark::internal::Benchmark* b) {
+  for (std::int64_t checksum : {1, 0}) {
+    for (std::int64_t bytes : {std::int64_t{kSmall}, std::int64_t{kLarge}}) {
+      for (std::int64_t callers : {1, 16}) b->Args({bytes, callers, checksum});
+    }
+  }
+  b->ArgNames({"bytes", "callers", "checksum"})
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
 BENCHMARK(BM_RawTcp)->Apply(Args);
-BENCHMARK(BM_Synod)->Apply(Args);
+BENCHMARK(BM_Synod)->Apply(SynodArgs);
 #ifdef SYNOD_BENCH_GRPC
 BENCHMARK(BM_Grpc)->Apply(Args);
 #endif

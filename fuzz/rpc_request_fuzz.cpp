@@ -32,6 +32,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   tight.max_repeated = 16;
   tight.max_string = 4096;
   auto frame = wire::decode<rpc::RpcFrame>(input, tight);
+  // The zero-copy path (a received buffer handed over as SharedBytes) must agree with the copying
+  // one on every input.
+  const SharedBytes shared = SharedBytes::copy_of(input);
+  wire::Limits aliasing = tight;
+  aliasing.min_alias_bytes = 0;
+  auto aliased = wire::decode<rpc::RpcFrame>(shared, aliasing);
+  if (frame.is_ok() != aliased.is_ok()) fail("aliasing decode disagrees");
+  if (frame.is_ok() && wire::encode(*frame) != wire::encode(*aliased))
+    fail("aliased frame differs");
   if (frame.is_ok()) {
     const Bytes once = wire::encode(*frame);
     auto again = wire::decode<rpc::RpcFrame>(once);
@@ -42,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto servant = std::make_shared<rpc::workload::CounterServant>();
   const auto& sk = rpc::Skeleton<rpc::workload::Counter>::instance();
   for (std::uint32_t method = 0; method <= 6; ++method) {
-    auto inv = sk.prepare(servant, method, input, tight);
+    auto inv = sk.prepare(servant, method, shared, tight);
     if (!inv.is_ok() && inv.status().message().empty()) fail("error without a message");
   }
   return 0;

@@ -443,11 +443,11 @@ int run_raw(const ClientArgs& a, runtime::RpcNode& node) {
   const rpc::CallOptions opts = options(a);
   auto r = node.call(
       [=](rpc::Endpoint& ep) {
-        auto state = std::make_shared<rpc::CallState<Bytes>>();
-        rpc::RawCall call{to, object, method, false, payload, opts};
+        auto state = std::make_shared<rpc::CallState<SharedBytes>>();
+        rpc::RawCall call{to, object, method, false, ByteChain(payload), opts};
         const rpc::CallId id = ep.call_raw(
-            std::move(call), [state](Result<Bytes> res) { state->complete(std::move(res)); });
-        return rpc::PendingCall<Bytes>(state, id);
+            std::move(call), [state](Result<SharedBytes> res) { state->complete(std::move(res)); });
+        return rpc::PendingCall<SharedBytes>(state, id);
       },
       wait_limit(a));
   if (!r) return report(r.status());

@@ -6,6 +6,7 @@
 
 #include <xxhash.h>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/types.hpp"
 
 namespace synod {
@@ -29,6 +30,13 @@ class Hasher {
 };
 
 inline std::uint64_t hash64(ByteView b) { return XXH3_64bits(b.data(), b.size()); }
+// The same value as hash64(message.flatten()), without joining the pieces.
+inline std::uint64_t hash64(const ByteChain& message) {
+  if (message.pieces().size() == 1) return hash64(message.pieces().front().view());
+  Hasher h;
+  for (const SharedBytes& piece : message.pieces()) h.add(piece.view());
+  return h.digest();
+}
 inline std::uint32_t checksum32(ByteView b) { return XXH32(b.data(), b.size(), 0x53594E44); }
 
 }  // namespace synod

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "synod/core/rng.hpp"
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/time.hpp"
 #include "synod/core/types.hpp"
 #include "synod/node/observation.hpp"
@@ -26,12 +27,10 @@ class Context {
   // Best-effort delivery of `payload` to the same protocol on node `to`: delivered intact or not
   // at all, possibly duplicated or reordered. Reliability is a protocol layer (see channel/).
   virtual void send(NodeId to, Bytes payload) = 0;
-  // The same as send(to, head + body), but a driver that can write the two parts back to back
-  // (the runtime's TCP transport) never copies `body`: large payloads travel without a copy.
-  virtual void send_parts(NodeId to, Bytes head, Bytes body) {
-    head.insert(head.end(), body.begin(), body.end());
-    send(to, std::move(head));
-  }
+  // The same as send(to, message.flatten()), but a driver that can write pieces back to back
+  // (the runtime's TCP transport) never copies them: a large SharedBytes piece travels without a
+  // copy, and may stay shared with the sender (e.g. kept for retransmission).
+  virtual void send_chain(NodeId to, ByteChain message) { send(to, message.flatten()); }
   // Back-pressure: false when a send to `to` would overflow a bounded buffer (a channel layer's
   // window). Sending anyway is allowed and the message is dropped and counted. The raw network
   // is always writable; its own queues drop silently (it is best-effort by contract).

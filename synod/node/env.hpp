@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/time.hpp"
 #include "synod/core/types.hpp"
 #include "synod/node/observation.hpp"
@@ -19,10 +20,9 @@ class NodeEnv {
   virtual NodeId self() const = 0;
   virtual std::span<const NodeId> peers() const = 0;
   virtual void send(NodeId to, ProtocolId protocol, Bytes payload) = 0;
-  // See Context::send_parts.
-  virtual void send_parts(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
-    head.insert(head.end(), body.begin(), body.end());
-    send(to, protocol, std::move(head));
+  // See Context::send_chain.
+  virtual void send_chain(NodeId to, ProtocolId protocol, ByteChain message) {
+    send(to, protocol, message.flatten());
   }
   virtual TimerId set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) = 0;
   virtual void cancel_timer(TimerId id) = 0;

@@ -16,8 +16,8 @@ class ProtocolContext final : public Context {
   NodeId self() const override { return env_.self(); }
   std::span<const NodeId> peers() const override { return env_.peers(); }
   void send(NodeId to, Bytes payload) override { env_.send(to, protocol_, std::move(payload)); }
-  void send_parts(NodeId to, Bytes head, Bytes body) override {
-    env_.send_parts(to, protocol_, std::move(head), std::move(body));
+  void send_chain(NodeId to, ByteChain message) override {
+    env_.send_chain(to, protocol_, std::move(message));
   }
   TimerId set_timer(Duration after, std::uint64_t tag) override {
     SYNOD_ASSERT(after.count() >= 0);
@@ -83,13 +83,16 @@ Node::Slot* Node::slot(ProtocolId protocol) {
   return nullptr;
 }
 
-void Node::deliver(NodeId from, ProtocolId protocol, ByteView payload) {
+void Node::deliver(NodeId from, ProtocolId protocol, ByteView payload,
+                   const std::shared_ptr<const void>& owner) {
   Slot* s = slot(protocol);
   if (s == nullptr) {
     ++unknown_protocol_drops_;
     return;
   }
-  s->protocol->on_message(s->context, from, payload);
+  if (owner == nullptr || payload.empty())
+    return s->protocol->on_message(s->context, from, payload);
+  s->protocol->on_shared_message(s->context, from, SharedBytes(owner, payload));
 }
 
 void Node::fire_timer(ProtocolId protocol, std::uint64_t tag) {

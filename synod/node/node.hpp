@@ -24,7 +24,10 @@ class Node {
   // Calls on_start (fresh) or on_recover (after a crash) on every protocol in id order.
   void start(bool recovering);
   // Routes a payload; a payload for an unknown protocol is counted and dropped.
-  void deliver(NodeId from, ProtocolId protocol, ByteView payload);
+  // `owner`, when set, keeps `payload` alive: the protocol gets it as SharedBytes
+  // (Protocol::on_shared_message) and may keep parts of it without copying.
+  void deliver(NodeId from, ProtocolId protocol, ByteView payload,
+               const std::shared_ptr<const void>& owner = nullptr);
   void fire_timer(ProtocolId protocol, std::uint64_t tag);
 
   // Routes an operator command; false (and no reply) when no such protocol runs here.

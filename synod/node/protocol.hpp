@@ -34,6 +34,12 @@ class Protocol {
   // A payload from the same protocol on node `from`. Must tolerate garbage (decode errors are
   // counted and dropped, never fatal).
   virtual void on_message(Context& ctx, NodeId from, ByteView payload) = 0;
+  // The same message when the driver can hand over the buffer it arrived in (a large frame read
+  // by the runtime, a large simulated message): a protocol that keeps large parts of it (RPC
+  // payloads) overrides this and aliases them instead of copying. Others need not care.
+  virtual void on_shared_message(Context& ctx, NodeId from, const SharedBytes& payload) {
+    on_message(ctx, from, payload.view());
+  }
   virtual void on_timer(Context& ctx, std::uint64_t tag) = 0;
   // Only channel layers raise these; a protocol on the raw network never sees them.
   virtual void on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {

@@ -93,9 +93,8 @@ std::uint64_t Endpoint::assign_seq(ClientCall& c) {
 }
 
 void Endpoint::transmit(ClientCall& c) {
-  // The payload is moved into the frame for encoding and back, so retransmissions do not copy it.
-  RpcFrame frame;
-  RpcRequest& r = frame.request.emplace();
+  // The payload's pieces follow the head uncopied; the call keeps sharing them for retransmission.
+  RpcRequest r;
   r.session = session_;
   r.seq = c.seq;
   r.server_epoch = c.epoch_tag;
@@ -105,12 +104,11 @@ void Endpoint::transmit(ClientCall& c) {
   r.flags = c.call.idempotent ? kFlagIdempotent : 0;
   r.attempt = c.attempts;
   r.metadata = c.call.options.metadata;
-  r.payload = std::move(c.call.payload);
-  Bytes bytes = wire::encode(frame);
-  c.call.payload = std::move(r.payload);
+  ByteChain message(encode_request_head(r, c.call.payload.size()));
+  message.append(c.call.payload);
   ++c.attempts;
   ++stats_.transmissions;
-  send_bytes(c.call.to, std::move(bytes));
+  send_chain(c.call.to, std::move(message));
 }
 
 void Endpoint::arm_attempt_timer(ClientCall& c) {
@@ -210,7 +208,7 @@ void Endpoint::cancel(CallId id) {
   finish(id, Status(Code::kCancelled, "cancelled by the caller"));
 }
 
-void Endpoint::finish(CallId id, Result<Bytes> result, std::uint64_t replied_seq) {
+void Endpoint::finish(CallId id, Result<SharedBytes> result, std::uint64_t replied_seq) {
   auto it = calls_.find(id);
   SYNOD_ASSERT(it != calls_.end());
   std::unique_ptr<ClientCall> c = std::move(it->second);

@@ -15,7 +15,7 @@ DedupTable::State DedupTable::lookup(const RequestKey& key) const {
   return State::kNew;
 }
 
-const Bytes& DedupTable::reply(const RequestKey& key) const {
+const ByteChain& DedupTable::reply(const RequestKey& key) const {
   auto it = entries_.find(key);
   SYNOD_ASSERT(it != entries_.end() && it->second.done);
   return it->second.reply;
@@ -27,7 +27,7 @@ void DedupTable::begin(const RequestKey& key, Time now) {
   touch_session(key.session, now);
 }
 
-void DedupTable::complete(const RequestKey& key, Bytes reply, Time now) {
+void DedupTable::complete(const RequestKey& key, ByteChain reply, Time now) {
   auto it = entries_.find(key);
   SYNOD_ASSERT(it != entries_.end() && !it->second.done);
   it->second.done = true;

@@ -16,6 +16,7 @@
 #include <map>
 #include <utility>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/time.hpp"
 #include "synod/core/types.hpp"
 
@@ -37,11 +38,11 @@ class DedupTable {
   State lookup(const RequestKey& key) const;
   // The stored reply of a kDone request; empty when the reply was too large to keep (the server
   // then refuses the duplicate instead of executing it again).
-  const Bytes& reply(const RequestKey& key) const;
+  const ByteChain& reply(const RequestKey& key) const;
   // kNew -> kRunning.
   void begin(const RequestKey& key, Time now);
   // kRunning -> kDone, keeping `reply`; may evict the oldest entries beyond max_entries.
-  void complete(const RequestKey& key, Bytes reply, Time now);
+  void complete(const RequestKey& key, ByteChain reply, Time now);
   // A running request that will never complete (endpoint shutting down).
   void abandon(const RequestKey& key) { entries_.erase(key); }
   // Drops replies older than ttl.
@@ -55,7 +56,7 @@ class DedupTable {
  private:
   struct Entry {
     bool done = false;
-    Bytes reply;
+    ByteChain reply;  // shares the sent pieces
   };
   struct Session {
     std::uint64_t floor = 0;  // every seq <= floor not in entries_ is expired

@@ -107,42 +107,44 @@ bool Endpoint::load_epoch() {
 void Endpoint::on_message(Context& ctx, NodeId from, ByteView payload) {
   InputScope scope(ctx_, ctx);
   enter(ctx);
-  handle_frame(from, payload);
+  handle_frame(from, wire::decode<RpcFrame>(payload, frame_limits()));
+  drain_loopback();
+}
+
+void Endpoint::on_shared_message(Context& ctx, NodeId from, const SharedBytes& payload) {
+  InputScope scope(ctx_, ctx);
+  enter(ctx);
+  // Large payloads alias the received buffer: the servant (or the caller) gets them uncopied.
+  handle_frame(from, wire::decode<RpcFrame>(payload, frame_limits()));
   drain_loopback();
 }
 
 void Endpoint::drain_loopback() {
   for (std::size_t i = 0; i < 10000 && !loopback_.empty(); ++i) {
-    Bytes b = std::move(loopback_.front());
+    const SharedBytes b = loopback_.front().joined();
     loopback_.erase(loopback_.begin());
-    handle_frame(self_, b);
+    handle_frame(self_, wire::decode<RpcFrame>(b, frame_limits()));
   }
 }
 
-void Endpoint::send_bytes(NodeId to, Bytes bytes) {
+void Endpoint::send_chain(NodeId to, ByteChain message) {
   if (to == self_) {
-    loopback_.push_back(std::move(bytes));
+    loopback_.push_back(std::move(message));
   } else {
-    context().send(to, std::move(bytes));
+    context().send_chain(to, std::move(message));
   }
 }
 
-void Endpoint::send_parts(NodeId to, Bytes head, Bytes body) {
-  if (to == self_) {
-    head.insert(head.end(), body.begin(), body.end());
-    loopback_.push_back(std::move(head));
-  } else {
-    context().send_parts(to, std::move(head), std::move(body));
-  }
-}
-
-void Endpoint::handle_frame(NodeId from, ByteView payload) {
+wire::Limits Endpoint::frame_limits() const {
   wire::Limits lim;
   lim.max_bytes = limits_.max_payload_bytes + (64U << 10U);  // payload plus headers and metadata
   lim.max_string = limits_.max_payload_bytes;
   lim.max_depth = 4;
   lim.max_repeated = limits_.max_metadata_entries;
-  auto frame = wire::decode<RpcFrameView>(payload, lim);
+  return lim;
+}
+
+void Endpoint::handle_frame(NodeId from, Result<RpcFrame> frame) {
   if (!frame) {
     ++stats_.malformed;  // no request id to answer: counted and dropped
     return;

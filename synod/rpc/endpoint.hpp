@@ -65,16 +65,18 @@ struct RpcStats {
   std::uint64_t collected = 0;
 };
 
-// A raw call (what proxies are built on): the payload is the encoded request message.
+// A raw call (what proxies are built on): the payload is the encoded request message, as pieces
+// (wire::encode_chain) so a large SharedBytes field is sent, and kept for retransmission, without
+// a copy. The response payload arrives as SharedBytes aliasing the received frame when large.
 struct RawCall {
   NodeId to = kNoNode;
   ObjectId object;
   std::uint32_t method = 0;
   bool idempotent = false;
-  Bytes payload;
+  ByteChain payload;
   CallOptions options;
 };
-using RawDone = std::function<void(Result<Bytes>)>;
+using RawDone = std::function<void(Result<SharedBytes>)>;
 
 class Endpoint final : public Protocol {
  public:
@@ -90,6 +92,7 @@ class Endpoint final : public Protocol {
   std::string_view name() const override { return "rpc"; }
   void on_start(Context& ctx) override;
   void on_message(Context& ctx, NodeId from, ByteView payload) override;
+  void on_shared_message(Context& ctx, NodeId from, const SharedBytes& payload) override;
   void on_timer(Context& ctx, std::uint64_t tag) override;
   std::string status_json() const override;
 
@@ -168,9 +171,10 @@ class Endpoint final : public Protocol {
   void send_frame(NodeId to, const RpcFrame& frame);
   // Calls to objects on this node go through a loopback queue drained at the end of the input,
   // so a local call is asynchronous and goes through the same dedup/epoch path as a remote one.
-  void send_bytes(NodeId to, Bytes bytes);
-  void send_parts(NodeId to, Bytes head, Bytes body);
-  void handle_frame(NodeId from, ByteView payload);
+  void send_bytes(NodeId to, Bytes bytes) { send_chain(to, ByteChain(std::move(bytes))); }
+  void send_chain(NodeId to, ByteChain message);
+  wire::Limits frame_limits() const;
+  void handle_frame(NodeId from, Result<RpcFrame> frame);
   void drain_loopback();
   // client.cpp
   void transmit(ClientCall& c);
@@ -180,15 +184,14 @@ class Endpoint final : public Protocol {
   void on_deadline(CallId id);
   void on_attempt_timeout(CallId id);
   bool retry(ClientCall& c, Duration delay);
-  void finish(CallId id, Result<Bytes> result, std::uint64_t replied_seq = 0);
+  void finish(CallId id, Result<SharedBytes> result, std::uint64_t replied_seq = 0);
   std::uint64_t assign_seq(ClientCall& c);
   // server.cpp
-  void on_request(NodeId from, RpcRequestView& req);
-  Status validate(const RpcRequestView& req) const;
-  void reply_status(NodeId to, const RpcRequestView& req, const Status& st,
-                    bool wrong_epoch = false);
-  void execute(NodeId from, RpcRequestView& req, Invocation inv, const RequestKey& key);
-  void complete(NodeId caller, const RequestKey& key, const Status& st, Bytes payload);
+  void on_request(NodeId from, RpcRequest& req);
+  Status validate(const RpcRequest& req) const;
+  void reply_status(NodeId to, const RpcRequest& req, const Status& st, bool wrong_epoch = false);
+  void execute(NodeId from, RpcRequest& req, Invocation inv, const RequestKey& key);
+  void complete(NodeId caller, const RequestKey& key, const Status& st, ByteChain payload);
   void on_cancel(NodeId from, const RpcCancel& c);
   void cancel_server_call(ServerCall& call);
   // dgc.cpp
@@ -231,7 +234,7 @@ class Endpoint final : public Protocol {
   std::map<std::uint64_t, std::function<void()>> callbacks_;
   std::map<std::uint64_t, Sleeper> sleepers_;
   std::vector<std::function<void()>> posted_;
-  std::vector<Bytes> loopback_;
+  std::vector<ByteChain> loopback_;
 };
 
 // ---- templates ----

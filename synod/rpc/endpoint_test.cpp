@@ -1,6 +1,7 @@
 // The RPC endpoint under the simulator: call semantics (docs/protocols/rpc.md), each test citing
 // the rule it checks. Every simulation runs the R1-R4 checkers of rpc_checker.hpp.
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "synod/rpc/rpc_test_util.hpp"
 #include "synod/rpc/workload.hpp"
@@ -61,8 +62,8 @@ TEST(RpcEndpoint, UnknownObjectMethodAndMalformedRequestAreTypedErrors) {
   auto raw = [&](ObjectId obj, std::uint32_t method, Bytes payload) {
     auto out = std::make_shared<std::optional<Status>>();
     endpoint(s, 1).post([&s, out, obj, method, payload] {
-      endpoint(s, 1).call_raw(RawCall{2, obj, method, false, payload, {}},
-                              [out](Result<Bytes> r) { *out = r.status(); });
+      endpoint(s, 1).call_raw(RawCall{2, obj, method, false, ByteChain(payload), {}},
+                              [out](Result<SharedBytes> r) { *out = r.status(); });
     });
     while (!out->has_value()) s.run_until(s.now_ns() + ms(1));
     return out->value();
@@ -342,8 +343,9 @@ TEST(RpcEndpoint, PayloadAndDeadlineLimits) {
       p.push_back(static_cast<std::uint8_t>(0x80 | (body & 0x7F)));
       p.push_back(static_cast<std::uint8_t>(body >> 7U));
       p.resize(n, 0);
-      endpoint(s, 1).call_raw(RawCall{2, ObjectId::well_known(kCounterId), 2, true, p, o},
-                              [out](Result<Bytes> r) { *out = r.status(); });
+      endpoint(s, 1).call_raw(
+          RawCall{2, ObjectId::well_known(kCounterId), 2, true, ByteChain(std::move(p)), o},
+          [out](Result<SharedBytes> r) { *out = r.status(); });
     });
     while (!out->has_value()) s.run_until(s.now_ns() + ms(1));
     return out->value();
@@ -374,10 +376,45 @@ TEST(RpcMessages, ReplyHeadPlusPayloadIsTheEncodedFrame) {
     auto back = wire::decode<RpcFrame>(wire_bytes);
     ASSERT_TRUE(back) << back.status().to_string();
     ASSERT_TRUE(back->reply.has_value());
-    EXPECT_EQ(back->reply->payload, payload);
+    EXPECT_EQ(back->reply->payload.to_bytes(), payload);
     EXPECT_EQ(back->reply->session, r.session);
     EXPECT_EQ(back->reply->seq, 77U);
     EXPECT_EQ(back->reply->message, "ok");
+  }
+}
+
+// The client sends a request as its head then the payload's own pieces; decoded from one shared
+// buffer, a large payload aliases it.
+TEST(RpcMessages, RequestHeadPlusPayloadPiecesIsTheEncodedFrame) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{5}, std::size_t{300}, std::size_t{1} << 20U}) {
+    RpcRequest r;
+    r.session = 0x0FED'CBA9'8765'4321;
+    r.seq = 9;
+    r.object = ObjectId::well_known(5);
+    r.method = 3;
+    r.deadline_ns = 1'000'000;
+    r.flags = kFlagIdempotent;
+    r.metadata = {{"k", "v"}};
+    ByteChain message(encode_request_head(r, n));
+    message.append(Bytes(n / 2, 0x11));
+    message.append(Bytes(n - n / 2, 0x22));
+    const SharedBytes whole(message.flatten());
+    auto back = wire::decode<RpcFrame>(whole);
+    ASSERT_TRUE(back) << back.status().to_string();
+    ASSERT_TRUE(back->request.has_value());
+    const RpcRequest& got = *back->request;
+    ASSERT_EQ(got.payload.size(), n);
+    EXPECT_TRUE(std::all_of(got.payload.begin(), got.payload.begin() + n / 2,
+                            [](std::uint8_t b) { return b == 0x11; }));
+    EXPECT_TRUE(std::all_of(got.payload.begin() + n / 2, got.payload.end(),
+                            [](std::uint8_t b) { return b == 0x22; }));
+    EXPECT_EQ(got.seq, 9U);
+    EXPECT_EQ(got.method, 3U);
+    EXPECT_EQ(got.flags, kFlagIdempotent);
+    EXPECT_EQ(got.metadata.at("k"), "v");
+    if (n >= wire::Limits{}.min_alias_bytes) {
+      EXPECT_TRUE(got.payload.data() >= whole.data() && got.payload.end() <= whole.end());
+    }
   }
 }
 

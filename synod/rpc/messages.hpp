@@ -14,6 +14,7 @@
 #include <string>
 #include <tuple>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/types.hpp"
 #include "synod/rpc/object_id.hpp"
 #include "synod/wire/codec.hpp"
@@ -26,33 +27,27 @@ using Metadata = std::map<std::string, std::string>;
 // Request flags (bit set).
 inline constexpr std::uint32_t kFlagIdempotent = 1U << 0U;
 
-// `Payload` is Bytes where a request is built and encoded (the client) and ByteView where one is
-// decoded (the server): the payload then stays in the received frame instead of being copied out
-// before the skeleton decodes the arguments from it.
-template <typename Payload>
-struct BasicRpcRequest {
+// Payloads are SharedBytes: decoded from a received buffer they alias it (no copy), and a
+// sender writes them after the head as their own pieces (encode_request_head, Context::send_chain).
+struct RpcRequest {
   std::uint64_t session = 0;
   std::uint64_t seq = 0;
   std::uint64_t server_epoch = 0;
   ObjectId object;
   std::uint32_t method = 0;
   std::int64_t deadline_ns = 0;  // remaining budget when sent; the server adds it to its clock
-  Payload payload;
+  SharedBytes payload;
   std::uint32_t flags = 0;
   std::uint32_t attempt = 0;  // 0 for the first transmission (diagnostics only)
   Metadata metadata;
 
   static constexpr auto kFields = std::make_tuple(
-      wire::field<1, wire::fixed>(&BasicRpcRequest::session), wire::field<2>(&BasicRpcRequest::seq),
-      wire::field<3>(&BasicRpcRequest::server_epoch), wire::field<4>(&BasicRpcRequest::object),
-      wire::field<5>(&BasicRpcRequest::method), wire::field<6>(&BasicRpcRequest::deadline_ns),
-      wire::field<7>(&BasicRpcRequest::payload), wire::field<8>(&BasicRpcRequest::flags),
-      wire::field<9>(&BasicRpcRequest::attempt), wire::field<10>(&BasicRpcRequest::metadata));
+      wire::field<1, wire::fixed>(&RpcRequest::session), wire::field<2>(&RpcRequest::seq),
+      wire::field<3>(&RpcRequest::server_epoch), wire::field<4>(&RpcRequest::object),
+      wire::field<5>(&RpcRequest::method), wire::field<6>(&RpcRequest::deadline_ns),
+      wire::field<7>(&RpcRequest::payload), wire::field<8>(&RpcRequest::flags),
+      wire::field<9>(&RpcRequest::attempt), wire::field<10>(&RpcRequest::metadata));
 };
-
-using RpcRequest = BasicRpcRequest<Bytes>;
-// Valid only while the frame it was decoded from is.
-using RpcRequestView = BasicRpcRequest<ByteView>;
 
 struct RpcReply {
   std::uint64_t session = 0;
@@ -61,7 +56,7 @@ struct RpcReply {
   std::int32_t code = 0;  // synod::Code
   std::string message;
   std::string exception;     // remote exception type name, empty for plain status errors
-  Bytes payload;             // the encoded response when code == OK
+  SharedBytes payload;       // the encoded response when code == OK
   bool wrong_epoch = false;  // refused unexecuted: the request named another server life
 
   static constexpr auto kFields = std::make_tuple(
@@ -79,25 +74,21 @@ struct RpcCancel {
                                                   wire::field<2>(&RpcCancel::seq));
 };
 
-template <typename Request>
-struct BasicRpcFrame {
-  std::optional<Request> request;
+struct RpcFrame {
+  std::optional<RpcRequest> request;
   std::optional<RpcReply> reply;
   std::optional<RpcCancel> cancel;
 
-  static constexpr auto kFields = std::make_tuple(wire::field<1>(&BasicRpcFrame::request),
-                                                  wire::field<2>(&BasicRpcFrame::reply),
-                                                  wire::field<3>(&BasicRpcFrame::cancel));
+  static constexpr auto kFields =
+      std::make_tuple(wire::field<1>(&RpcFrame::request), wire::field<2>(&RpcFrame::reply),
+                      wire::field<3>(&RpcFrame::cancel));
 };
 
-using RpcFrame = BasicRpcFrame<RpcRequest>;
-// What an endpoint decodes: a request's payload stays in the received bytes.
-using RpcFrameView = BasicRpcFrame<RpcRequestView>;
-
-// An RpcFrame holding `reply` (whose payload field must be empty) followed by the tag and length
-// of a payload of `payload_bytes`: head + payload decodes as the frame with that payload, because
-// protobuf fields may come in any order. Lets the payload be sent without being copied into the
-// frame (Context::send_parts).
+// The head of an RpcFrame holding `request` / `reply` (whose payload field must be empty): the
+// frame's bytes up to and including the tag and length of a payload of `payload_bytes`. Head +
+// payload decodes as the frame with that payload, because protobuf fields may come in any order.
+// Lets a sender put the payload's own pieces after the head without copying them.
+Bytes encode_request_head(const RpcRequest& request, std::size_t payload_bytes);
 Bytes encode_reply_head(const RpcReply& reply, std::size_t payload_bytes);
 
 // Durable record of the server's life counter (storage key "epoch").

@@ -54,16 +54,17 @@ class Proxy {
     using Resp = typename Desc::response;
     static_assert(std::is_same_v<typename Desc::iface, I>, "method of another interface");
     SYNOD_ASSERT(valid());
-    RawCall raw{node_, object_, M.id, M.idempotent(), wire::encode(req), std::move(opts)};
-    return ep_->call_raw(std::move(raw), [done = std::forward<F>(done)](Result<Bytes> r) mutable {
-      if (!r) return done(Result<Resp>(r.status()));
-      auto decoded = wire::decode<Resp>(*r);
-      if (!decoded) {
-        return done(
-            Result<Resp>(internal_error("malformed response: " + decoded.status().message())));
-      }
-      done(std::move(decoded));
-    });
+    RawCall raw{node_, object_, M.id, M.idempotent(), wire::encode_chain(req), std::move(opts)};
+    return ep_->call_raw(
+        std::move(raw), [done = std::forward<F>(done)](Result<SharedBytes> r) mutable {
+          if (!r) return done(Result<Resp>(r.status()));
+          auto decoded = wire::decode<Resp>(*r);
+          if (!decoded) {
+            return done(
+                Result<Resp>(internal_error("malformed response: " + decoded.status().message())));
+          }
+          done(std::move(decoded));
+        });
   }
 
  private:

@@ -7,7 +7,7 @@
 
 namespace synod::rpc {
 
-Status Endpoint::validate(const RpcRequestView& req) const {
+Status Endpoint::validate(const RpcRequest& req) const {
   if (req.session == 0 || req.seq == 0) return invalid_argument("request without a request id");
   if (req.payload.size() > limits_.max_payload_bytes) {
     return resource_exhausted("request payload of " + std::to_string(req.payload.size()) +
@@ -25,7 +25,7 @@ Status Endpoint::validate(const RpcRequestView& req) const {
   return Status::ok();
 }
 
-void Endpoint::on_request(NodeId from, RpcRequestView& req) {
+void Endpoint::on_request(NodeId from, RpcRequest& req) {
   if (!serving_) return reply_status(from, req, unavailable("server is not serving (storage)"));
   if (req.server_epoch != epoch_) {
     // Addressed to another life of this server (or to none yet): refused, never executed.
@@ -42,7 +42,7 @@ void Endpoint::on_request(NodeId from, RpcRequestView& req) {
                                    "duplicates (max_kept_reply_bytes)"));
       }
       ++stats_.duplicates_answered;
-      send_bytes(from, dedup_.reply(key));
+      send_chain(from, dedup_.reply(key));
       return;
     case DedupTable::State::kRunning:
       ++stats_.duplicates_coalesced;  // the one execution's reply will answer it
@@ -71,7 +71,7 @@ void Endpoint::on_request(NodeId from, RpcRequestView& req) {
   execute(from, req, std::move(*inv), key);
 }
 
-void Endpoint::execute(NodeId from, RpcRequestView& req, Invocation inv, const RequestKey& key) {
+void Endpoint::execute(NodeId from, RpcRequest& req, Invocation inv, const RequestKey& key) {
   const Duration budget = std::min(Duration(req.deadline_ns), limits_.max_deadline);
   auto call = std::make_shared<ServerCall>(*this, from, req, now_ + budget);
   dedup_.begin(key, now_);
@@ -81,11 +81,13 @@ void Endpoint::execute(NodeId from, RpcRequestView& req, Invocation inv, const R
                                  {"session", obs_u64(req.session)},
                                  {"seq", obs_u64(req.seq)},
                                  {"method", req.method}});
-  inv(call,
-      [this, from, key](Status st, Bytes payload) { complete(from, key, st, std::move(payload)); });
+  inv(call, [this, from, key](Status st, ByteChain payload) {
+    complete(from, key, st, std::move(payload));
+  });
 }
 
-void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& status, Bytes payload) {
+void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& status,
+                        ByteChain payload) {
   auto it = running_.find(key);
   if (it == running_.end()) return;
   const std::shared_ptr<ServerCall> call = std::move(it->second);
@@ -98,23 +100,22 @@ void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& stat
   if (st.is_ok() && payload.size() > limits_.max_payload_bytes) {
     st = resource_exhausted("response of " + std::to_string(payload.size()) +
                             " bytes exceeds the limit");
-    payload.clear();
+    payload = {};
   }
   const std::int64_t hash = st.is_ok() ? obs_u64(hash64(payload)) : 0;
-  RpcFrame frame;
-  RpcReply& r = frame.reply.emplace();
+  RpcReply r;
   r.session = key.session;
   r.seq = key.seq;
   r.server_epoch = epoch_;
   r.code = static_cast<std::int32_t>(st.code());
   r.message = st.message();
   r.exception = std::string(exception_type(st));
-  // The payload goes out as the frame's last field, written after the head without a copy.
-  Bytes head = encode_reply_head(r, payload.size());
-  if (head.size() + payload.size() <= limits_.max_kept_reply_bytes) {
-    Bytes whole = head;
-    whole.insert(whole.end(), payload.begin(), payload.end());
-    dedup_.complete(key, std::move(whole), now_);
+  // The payload's pieces go out after the frame's head without a copy; the dedup table shares
+  // them (kept replies cost memory, not a copy).
+  ByteChain message(encode_reply_head(r, payload.size()));
+  message.append(std::move(payload));
+  if (message.size() <= limits_.max_kept_reply_bytes) {
+    dedup_.complete(key, message, now_);
   } else {
     dedup_.complete(key, {}, now_);  // not kept: a duplicate is refused, never re-executed
   }
@@ -124,11 +125,10 @@ void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& stat
                                    {"hash", hash}});
   const CallInfo info{caller, call->object(), call->method(), key.session, key.seq};
   for (auto& i : server_chain_) i->on_complete(info, st);
-  send_parts(caller, std::move(head), std::move(payload));
+  send_chain(caller, std::move(message));
 }
 
-void Endpoint::reply_status(NodeId to, const RpcRequestView& req, const Status& st,
-                            bool wrong_epoch) {
+void Endpoint::reply_status(NodeId to, const RpcRequest& req, const Status& st, bool wrong_epoch) {
   RpcFrame frame;
   RpcReply& r = frame.reply.emplace();
   r.session = req.session;

@@ -19,7 +19,7 @@ class Endpoint;
 
 class ServerCall : public std::enable_shared_from_this<ServerCall> {
  public:
-  ServerCall(Endpoint& ep, NodeId caller, const RpcRequestView& req, Time deadline)
+  ServerCall(Endpoint& ep, NodeId caller, const RpcRequest& req, Time deadline)
       : ep_(ep),
         caller_(caller),
         session_(req.session),

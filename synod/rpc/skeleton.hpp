@@ -18,8 +18,9 @@
 
 namespace synod::rpc {
 
-// Completion of a server call: final status and, when OK, the encoded response.
-using Done = std::function<void(Status, Bytes)>;
+// Completion of a server call: final status and, when OK, the encoded response as pieces (a large
+// SharedBytes field of the response is not copied: wire::encode_chain).
+using Done = std::function<void(Status, ByteChain)>;
 using Invocation = std::function<void(const std::shared_ptr<ServerCall>&, Done)>;
 
 class SkeletonBase {
@@ -27,8 +28,10 @@ class SkeletonBase {
   virtual ~SkeletonBase() = default;
   virtual std::uint32_t interface_id() const = 0;
   virtual std::string_view interface_name() const = 0;
+  // `payload` is the encoded request; large SharedBytes fields of the request alias it.
   virtual Result<Invocation> prepare(std::shared_ptr<void> servant, std::uint32_t method,
-                                     ByteView payload, const wire::Limits& limits) const = 0;
+                                     const SharedBytes& payload,
+                                     const wire::Limits& limits) const = 0;
 };
 
 namespace detail {
@@ -36,7 +39,7 @@ namespace detail {
 template <typename Resp>
 void finish(Result<Resp>& r, const Done& done) {
   if (r.is_ok()) {
-    done(Status::ok(), wire::encode(*r));
+    done(Status::ok(), wire::encode_chain(*r));
   } else {
     done(r.status(), {});
   }
@@ -80,7 +83,8 @@ class Skeleton final : public SkeletonBase {
   std::uint32_t interface_id() const override { return kInterfaceId<I>; }
   std::string_view interface_name() const override { return I::kInterfaceName; }
 
-  Result<Invocation> prepare(std::shared_ptr<void> servant, std::uint32_t method, ByteView payload,
+  Result<Invocation> prepare(std::shared_ptr<void> servant, std::uint32_t method,
+                             const SharedBytes& payload,
                              const wire::Limits& limits) const override {
     auto typed = std::static_pointer_cast<I>(std::move(servant));
     std::optional<Result<Invocation>> out;
@@ -96,7 +100,7 @@ class Skeleton final : public SkeletonBase {
  private:
   template <typename M>
   static void try_method(const M& m, std::uint32_t method, const std::shared_ptr<I>& servant,
-                         ByteView payload, const wire::Limits& limits,
+                         const SharedBytes& payload, const wire::Limits& limits,
                          std::optional<Result<Invocation>>& out) {
     if (out || m.id != method) return;
     auto req = wire::decode<typename M::request>(payload, limits);

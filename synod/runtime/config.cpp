@@ -143,13 +143,14 @@ Status parse_limits(const toml::table& t, Limits& l) {
       size = limit_size(v, key, 65536);
       if (size) l.max_inbound_connections = *size;
     } else if (key == "backoff_min" || key == "backoff_max" || key == "connect_timeout" ||
-               key == "frame_timeout" || key == "idle_timeout") {
+               key == "frame_timeout" || key == "idle_timeout" || key == "busy_poll") {
       dur = limit_duration(v, key);
       if (dur) {
         Duration& slot = key == "backoff_min"       ? l.backoff_min
                          : key == "backoff_max"     ? l.backoff_max
                          : key == "connect_timeout" ? l.connect_timeout
                          : key == "frame_timeout"   ? l.frame_timeout
+                         : key == "busy_poll"       ? l.busy_poll
                                                     : l.idle_timeout;
         slot = *dur;
       }

@@ -107,7 +107,7 @@ Result<Envelope> decode_envelope(ByteView frame) {
     case kData: {
       DataMsg d;
       if (!r.u16(d.protocol)) return invalid_argument("envelope: truncated data header");
-      d.payload.assign(r.rest().begin(), r.rest().end());
+      d.payload = r.rest();
       return Envelope(std::move(d));
     }
     case kDatagram: {
@@ -120,7 +120,7 @@ Result<Envelope> decode_envelope(ByteView frame) {
         return invalid_argument("envelope: unsupported version " + std::to_string(version));
       }
       if (d.sender == kNoNode) return invalid_argument("envelope: datagram from node 0");
-      d.payload.assign(r.rest().begin(), r.rest().end());
+      d.payload = r.rest();
       return Envelope(std::move(d));
     }
     default: return invalid_argument("envelope: unknown kind " + std::to_string(kind));

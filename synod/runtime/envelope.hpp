@@ -27,16 +27,17 @@ struct Hello {
   std::string cluster;
 };
 
+// Payloads are views into the decoded frame (valid while it is): a large message is not copied.
 struct DataMsg {
   ProtocolId protocol = 0;
-  Bytes payload;
+  ByteView payload;
 };
 
 struct Datagram {
   NodeId sender = kNoNode;
   std::uint32_t cluster_hash = 0;
   ProtocolId protocol = 0;
-  Bytes payload;
+  ByteView payload;
 };
 
 using Envelope = std::variant<Hello, DataMsg, Datagram>;

@@ -130,8 +130,9 @@ Status NodeRuntime::open(std::vector<std::unique_ptr<Protocol>> protocols) {
   setup.limits = config_.limits;
   setup.log = log_;
   setup.seed = std::random_device{}();
-  setup.deliver = [this](NodeId from, ProtocolId protocol, ByteView message) {
-    on_transport_deliver(from, protocol, message);
+  setup.deliver = [this](NodeId from, ProtocolId protocol, ByteView message,
+                         const std::shared_ptr<const void>& owner) {
+    on_transport_deliver(from, protocol, message, owner);
   };
   setup.drop = [this](NodeId to, ProtocolId protocol, std::size_t bytes, std::string_view why) {
     trace(EventKind::kDrop, to, protocol, bytes, why);
@@ -176,7 +177,8 @@ Status NodeRuntime::begin_life() {
   return Status::ok();
 }
 
-void NodeRuntime::on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message) {
+void NodeRuntime::on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message,
+                                       const std::shared_ptr<const void>& owner) {
   if (stopped_) return;
   auto stamped = strip_causal_header(message);
   if (!stamped) {
@@ -189,7 +191,7 @@ void NodeRuntime::on_transport_deliver(NodeId from, ProtocolId protocol, ByteVie
     log_->warn("vector clock from node {} not merged: {}", from, st.message());
   }
   trace(EventKind::kDeliver, from, protocol, stamped->payload.size(), {}, {}, stamped->msg_id);
-  node_->deliver(from, protocol, stamped->payload);
+  node_->deliver(from, protocol, stamped->payload, owner);
 }
 
 void NodeRuntime::run_for(Duration d) {
@@ -210,8 +212,28 @@ int NodeRuntime::run() {
   trace(recovering_ ? EventKind::kRecover : EventKind::kStart, kNoNode, 0, 0);
   node_->start(recovering_);
   schedule_flush();
-  io_.run();
+  run_loop();
   return sync_failed_ ? 1 : 0;
+}
+
+void NodeRuntime::run_loop() {
+  const Duration spin = config_.limits.busy_poll;
+  if (spin <= Duration::zero()) {
+    io_.run();
+    return;
+  }
+  // Busy polling: ready handlers run at once; with none, poll again until `spin` has passed since
+  // the last one, then block. A reply arriving within the window finds the thread awake, instead
+  // of paying for a sleeping core's wake-up.
+  auto last_work = std::chrono::steady_clock::now();
+  while (!io_.stopped()) {
+    if (io_.poll() > 0) {
+      last_work = std::chrono::steady_clock::now();
+    } else if (std::chrono::steady_clock::now() - last_work >= spin) {
+      io_.run_one();
+      last_work = std::chrono::steady_clock::now();
+    }
+  }
 }
 
 void NodeRuntime::request_stop() {
@@ -338,20 +360,20 @@ std::string_view NodeRuntime::protocol_name(ProtocolId protocol) const {
 }
 
 void NodeRuntime::send(NodeId to, ProtocolId protocol, Bytes payload) {
-  send_parts(to, protocol, {}, std::move(payload));
+  send_chain(to, protocol, ByteChain(std::move(payload)));
 }
 
-void NodeRuntime::send_parts(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
+void NodeRuntime::send_chain(NodeId to, ProtocolId protocol, ByteChain message) {
   if (stopped_) return;
   const std::uint64_t msg_id = make_msg_id(config_.id, life_, ++msg_seq_);
-  trace(EventKind::kSend, to, protocol, head.size() + body.size(), {}, {}, msg_id);
+  trace(EventKind::kSend, to, protocol, message.size(), {}, {}, msg_id);
   // Everything this node traced so far reaches the kernel before the message leaves: a SIGKILL
   // can lose the tail of a trace, but never the cause of something another node recorded.
   if (trace_) trace_->flush();
-  // The body is moved, not copied: the transport writes the (small) headers and it back to back.
-  Bytes prefix = causal_header(msg_id, stamper_.lamport(), stamper_.vclock());
-  prefix.insert(prefix.end(), head.begin(), head.end());
-  transport_->send(to, protocol, std::move(prefix), std::move(body));
+  // The pieces are moved, not copied: the transport writes the (small) headers and them back to
+  // back.
+  transport_->send(to, protocol, causal_header(msg_id, stamper_.lamport(), stamper_.vclock()),
+                   std::move(message));
 }
 
 TimerId NodeRuntime::set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) {

@@ -73,7 +73,7 @@ class NodeRuntime final : public NodeEnv {
   NodeId self() const override { return config_.id; }
   std::span<const NodeId> peers() const override { return peer_ids_; }
   void send(NodeId to, ProtocolId protocol, Bytes payload) override;
-  void send_parts(NodeId to, ProtocolId protocol, Bytes head, Bytes body) override;
+  void send_chain(NodeId to, ProtocolId protocol, ByteChain message) override;
   TimerId set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) override;
   void cancel_timer(TimerId id) override;
   Time now() const override;
@@ -91,7 +91,9 @@ class NodeRuntime final : public NodeEnv {
   void trace(EventKind kind, NodeId peer, ProtocolId protocol, std::size_t bytes,
              std::string_view what = {}, std::span<const ObsField> fields = {},
              std::uint64_t msg_id = 0);
-  void on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message);
+  void run_loop();
+  void on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message,
+                            const std::shared_ptr<const void>& owner);
   Status begin_life();
   void schedule_flush();
   void shutdown();

@@ -7,6 +7,7 @@
 #include <deque>
 
 #include "synod/core/assert.hpp"
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/types.hpp"
 
 namespace synod::runtime {
@@ -14,7 +15,7 @@ namespace synod::runtime {
 // One queued frame: its header (and any small prefix) and its body, written back to back.
 struct QueuedFrame {
   Bytes head;
-  Bytes body;
+  ByteChain body;
   std::size_t size() const { return head.size() + body.size(); }
 };
 

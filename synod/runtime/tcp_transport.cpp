@@ -132,8 +132,10 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
     const std::uint64_t gen = gen_;
     // The deque keeps the front element in place while others are pushed, so the buffer is stable.
     const QueuedFrame& f = queue_.front();
-    const std::array<asio::const_buffer, 2> parts{asio::buffer(f.head), asio::buffer(f.body)};
-    asio::async_write(socket_, parts, [self, gen](std::error_code ec, std::size_t n) {
+    parts_.clear();
+    parts_.push_back(asio::buffer(f.head));
+    for (const SharedBytes& p : f.body.pieces()) parts_.push_back(asio::buffer(p.data(), p.size()));
+    asio::async_write(socket_, parts_, [self, gen](std::error_code ec, std::size_t n) {
       self->on_write(gen, ec, n);
     });
   }
@@ -227,6 +229,7 @@ class TcpTransport::Outbound : public std::enable_shared_from_this<Outbound> {
   bool writing_ = false;
   std::uint64_t gen_ = 0;
   std::array<std::uint8_t, 64> sink_{};
+  std::vector<asio::const_buffer> parts_;  // the front frame's pieces, while it is written
 };
 
 // One accepted connection: expects a Hello, then Data frames, under a deadline.
@@ -342,7 +345,7 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
       return;
     }
     ++t_.counters_.messages_received;
-    t_.setup_.deliver(peer_, data->protocol, data->payload);
+    t_.setup_.deliver(peer_, data->protocol, data->payload, decoder_.owner());
   }
 
   void arm(Duration after) {
@@ -426,7 +429,7 @@ void TcpTransport::remove_inbound(const Inbound* conn) {
   }
 }
 
-void TcpTransport::send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
+void TcpTransport::send(NodeId to, ProtocolId protocol, Bytes head, ByteChain body) {
   if (stopped_) return;
   auto it = outbound_.find(to);
   if (it == outbound_.end()) {
@@ -435,7 +438,7 @@ void TcpTransport::send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) 
     return;
   }
   const std::size_t payload_bytes = head.size() + body.size();
-  const Bytes envelope = encode_data(protocol, head);  // small: the body follows it on the wire
+  const Bytes envelope = encode_data(protocol, head);  // small: the body follows it
   if (envelope.size() + body.size() > setup_.limits.max_frame_bytes) {
     ++counters_.oversize_drops;
     setup_.drop(to, protocol, payload_bytes, "oversize");

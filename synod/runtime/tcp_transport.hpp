@@ -47,7 +47,7 @@ class TcpTransport final : public Transport {
 
   Status start() override;
   using Transport::send;
-  void send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) override;
+  void send(NodeId to, ProtocolId protocol, Bytes head, ByteChain body) override;
   void stop() override;
   const TransportCounters& counters() const override { return counters_; }
   std::string status_json() const override;

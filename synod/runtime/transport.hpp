@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/status.hpp"
 #include "synod/core/types.hpp"
 
@@ -31,7 +33,10 @@ struct TransportCounters {
 };
 
 // Called for every received message from a known peer.
-using DeliverFn = std::function<void(NodeId from, ProtocolId protocol, ByteView payload)>;
+// `owner`, when set, keeps `payload` alive after the call (see Node::deliver); else the bytes are
+// valid only during the call.
+using DeliverFn = std::function<void(NodeId from, ProtocolId protocol, ByteView payload,
+                                     const std::shared_ptr<const void>& owner)>;
 // Called for every message dropped on the sending side; `why` is a short constant string.
 using DropFn =
     std::function<void(NodeId to, ProtocolId protocol, std::size_t bytes, std::string_view why)>;
@@ -41,11 +46,11 @@ class Transport {
   virtual ~Transport() = default;
   // Binds the listening socket; an error (address in use) is returned, not thrown.
   virtual Status start() = 0;
-  // Sends `head` followed by `body` as one message. A stream transport writes them without
-  // joining them (scatter-gather), so a large body moved in here is never copied in user space.
-  virtual void send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) = 0;
+  // Sends `head` followed by the pieces of `body` as one message. A stream transport writes them
+  // without joining them (scatter-gather), so a large body is never copied in user space.
+  virtual void send(NodeId to, ProtocolId protocol, Bytes head, ByteChain body) = 0;
   void send(NodeId to, ProtocolId protocol, ByteView payload) {
-    send(to, protocol, Bytes(payload.begin(), payload.end()), Bytes{});
+    send(to, protocol, Bytes(payload.begin(), payload.end()), ByteChain{});
   }
   // Closes every socket and cancels every timer; later sends are dropped.
   virtual void stop() = 0;

@@ -30,6 +30,7 @@ struct Received {
 // A node's transport plus everything it delivered and dropped.
 struct Side {
   std::vector<Received> got;
+  std::vector<SharedBytes> kept;  // every delivered message the transport handed over
   std::vector<std::string> drops;
   std::unique_ptr<Transport> transport;
 };
@@ -43,8 +44,10 @@ TransportSetup setup_for(NodeId self, std::uint16_t port, std::map<NodeId, std::
   for (auto [id, p] : peers) s.peers[id] = {"127.0.0.1", p};
   s.limits = limits;
   s.log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-  s.deliver = [&side](NodeId from, ProtocolId protocol, ByteView payload) {
+  s.deliver = [&side](NodeId from, ProtocolId protocol, ByteView payload,
+                      const std::shared_ptr<const void>& owner) {
     side.got.push_back({from, protocol, to_string(payload)});
+    if (owner != nullptr) side.kept.emplace_back(owner, payload);
   };
   s.drop = [&side](NodeId, ProtocolId, std::size_t, std::string_view why) {
     side.drops.emplace_back(why);
@@ -122,6 +125,26 @@ TEST_F(TcpPair, DeliversInOrderBothWays) {
   EXPECT_EQ(a_.transport->counters().messages_sent, 50U);
   EXPECT_EQ(b_.transport->counters().messages_received, 50U);
   EXPECT_EQ(a_.transport->counters().connects, 1U);
+}
+
+// A message sent as pieces arrives as one payload; messages the receiver keeps (the zero-copy
+// hand-over) stay intact while later frames are read.
+TEST_F(TcpPair, PiecesArriveJoinedAndKeptMessagesStayIntact) {
+  std::vector<std::string> sent;
+  for (int i = 0; i < 6; ++i) {
+    const std::string big(200'000 + i, static_cast<char>('a' + i));
+    ByteChain body;
+    body.append(SharedBytes::copy_of(as_bytes(big.substr(0, 1000))));
+    body.append(SharedBytes::copy_of(as_bytes(big.substr(1000))));
+    a_.transport->send(2, 7, Bytes{'#'}, std::move(body));
+    sent.push_back("#" + big);
+  }
+  ASSERT_TRUE(run_until(io_, [&] { return b_.got.size() == sent.size(); }));
+  ASSERT_EQ(b_.kept.size(), sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(b_.got[i].payload, sent[i]) << i;
+    EXPECT_EQ(to_string(b_.kept[i].view()), sent[i]) << i;  // not overwritten by later frames
+  }
 }
 
 TEST_F(TcpPair, GarbageClosesOnlyThatConnection) {

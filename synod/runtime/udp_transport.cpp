@@ -50,10 +50,11 @@ void UdpTransport::stop() {
   queued_bytes_ = 0;
 }
 
-void UdpTransport::send(NodeId to, ProtocolId protocol, Bytes head, Bytes body) {
+void UdpTransport::send(NodeId to, ProtocolId protocol, Bytes head, ByteChain body) {
   if (stopped_) return;
   // A datagram is one buffer; messages this small are cheap to join.
-  head.insert(head.end(), body.begin(), body.end());
+  for (const SharedBytes& piece : body.pieces())
+    head.insert(head.end(), piece.begin(), piece.end());
   const ByteView payload(head);
   auto it = peers_.find(to);
   if (it == peers_.end()) {
@@ -138,7 +139,7 @@ void UdpTransport::on_datagram(std::size_t n) {
     return;
   }
   ++counters_.messages_received;
-  setup_.deliver(dg->sender, dg->protocol, dg->payload);
+  setup_.deliver(dg->sender, dg->protocol, dg->payload, nullptr);
 }
 
 std::string UdpTransport::status_json() const {

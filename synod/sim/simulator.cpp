@@ -13,6 +13,9 @@
 namespace synod::sim {
 namespace {
 
+// Messages at least this large are delivered as SharedBytes (see Simulator::deliver).
+constexpr std::size_t kSharedDeliveryBytes = 1024;
+
 // Cheap, order-sensitive mixing for the trace hash (the hash only needs to be deterministic and
 // to change when anything in the execution changes).
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
@@ -259,7 +262,12 @@ void Simulator::deliver(Pending& p) {
   if (stamping_) (void)n.stamper.receive(p.lamport, p.vclock);
   emit(EventKind::kDeliver, p.node, p.from, p.protocol, p.payload.size(), {}, {}, p.msg_id);
   if (result_.violation) return;  // stop at the violating event, before its effects
-  n.node->deliver(p.from, p.protocol, p.payload);
+  if (p.payload.size() < kSharedDeliveryBytes)
+    return n.node->deliver(p.from, p.protocol, p.payload);
+  // Large messages are handed over as the runtime hands over large frames, so a protocol's
+  // zero-copy path (Protocol::on_shared_message) runs here too.
+  auto owned = std::make_shared<const Bytes>(std::move(p.payload));
+  n.node->deliver(p.from, p.protocol, *owned, owned);
 }
 
 void Simulator::fire_timer(Pending& p) {

@@ -47,12 +47,12 @@ Result<std::optional<Header>> parse_header(const std::uint8_t* p, std::size_t av
   return std::optional<Header>(h);
 }
 
-// The low 32 bits of XXH3-64 over head then body.
-std::uint32_t xxh3_low32(ByteView head, ByteView body) {
-  if (body.empty()) return static_cast<std::uint32_t>(hash64(head));
+// The low 32 bits of XXH3-64 over head then the body's pieces.
+std::uint32_t xxh3_low32(ByteView head, const ByteChain* body = nullptr) {
+  if (body == nullptr || body->empty()) return static_cast<std::uint32_t>(hash64(head));
   Hasher h;
   h.add(head);
-  h.add(body);
+  for (const SharedBytes& piece : body->pieces()) h.add(piece.view());
   return static_cast<std::uint32_t>(h.digest());
 }
 
@@ -61,7 +61,7 @@ Status verify(const Header& h, const std::uint8_t* p) {
   const std::uint32_t want = get_u32(p + kFrameHeaderBytes);
   const ByteView payload(p + h.header_bytes, h.length);
   const std::uint32_t got =
-      h.flags == kFrameFlagChecksum ? checksum32(payload) : xxh3_low32(payload, {});
+      h.flags == kFrameFlagChecksum ? checksum32(payload) : xxh3_low32(payload);
   if (want != got) return data_loss("frame: checksum mismatch");
   return Status::ok();
 }
@@ -74,8 +74,8 @@ std::size_t frame_size(std::size_t payload_bytes, bool checksum) {
 
 namespace {
 
-void append_parts(Bytes& out, ByteView head, ByteView body, const FrameOptions& options) {
-  const std::size_t length = head.size() + body.size();
+void append_parts(Bytes& out, ByteView head, const ByteChain* body, const FrameOptions& options) {
+  const std::size_t length = head.size() + (body == nullptr ? 0 : body->size());
   SYNOD_ASSERT(length <= options.max_frame_bytes);
   SYNOD_ASSERT(length <= UINT32_MAX);
   out.reserve(out.size() + frame_size(head.size(), options.checksum));
@@ -88,12 +88,12 @@ void append_parts(Bytes& out, ByteView head, ByteView body, const FrameOptions& 
 }  // namespace
 
 void append_frame(Bytes& out, ByteView payload, const FrameOptions& options) {
-  append_parts(out, payload, {}, options);
+  append_parts(out, payload, nullptr, options);
 }
 
-Bytes frame_prefix(ByteView head, ByteView body, const FrameOptions& options) {
+Bytes frame_prefix(ByteView head, const ByteChain& body, const FrameOptions& options) {
   Bytes out;
-  append_parts(out, head, body, options);
+  append_parts(out, head, &body, options);
   return out;
 }
 
@@ -134,13 +134,24 @@ std::size_t FrameDecoder::missing() const {
 
 std::span<std::uint8_t> FrameDecoder::prepare(std::size_t chunk) {
   const std::size_t need = std::max(chunk, missing());
+  if (buffer_.use_count() > 1) {
+    // Someone kept a frame (owner()): leave its bytes alone, continue in a new buffer.
+    const std::size_t pending = buffered();
+    const std::size_t capacity = std::max(pending + need, capacity_);
+    auto fresh = std::make_shared_for_overwrite<std::uint8_t[]>(capacity);
+    if (pending > 0) std::memcpy(fresh.get(), buffer_.get() + begin_, pending);
+    buffer_ = std::move(fresh);
+    capacity_ = capacity;
+    begin_ = 0;
+    end_ = pending;
+  }
   if (begin_ == end_) begin_ = end_ = 0;  // nothing pending: start over at the front
   if (capacity_ - end_ < need) {
     // Keep only the pending bytes (a partial frame, small unless it is a large frame's start).
     const std::size_t pending = buffered();
     if (capacity_ - pending < need) {
       const std::size_t capacity = std::max(pending + need, capacity_ * 2);
-      auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
+      auto bigger = std::make_shared_for_overwrite<std::uint8_t[]>(capacity);
       if (pending > 0) std::memcpy(bigger.get(), buffer_.get() + begin_, pending);
       buffer_ = std::move(bigger);
       capacity_ = capacity;

@@ -23,6 +23,7 @@
 #include <optional>
 #include <span>
 
+#include "synod/core/shared_bytes.hpp"
 #include "synod/core/status.hpp"
 #include "synod/core/types.hpp"
 
@@ -47,9 +48,10 @@ struct FrameOptions {
 // an oversized message is a sender-side decision (drop and count), not a framing error.
 void append_frame(Bytes& out, ByteView payload, const FrameOptions& options = {});
 Bytes encode_frame(ByteView payload, const FrameOptions& options = {});
-// A frame whose payload is `head` followed by `body`, returned as the frame header plus `head`
-// only: the caller writes it and then `body` (scatter-gather), so a large body is never copied.
-Bytes frame_prefix(ByteView head, ByteView body, const FrameOptions& options = {});
+// A frame whose payload is `head` followed by `body`'s pieces, returned as the frame header plus
+// `head` only: the caller writes it and then the pieces (scatter-gather), so a large body is never
+// copied.
+Bytes frame_prefix(ByteView head, const ByteChain& body, const FrameOptions& options = {});
 // Bytes a frame of `payload_bytes` occupies on the wire.
 std::size_t frame_size(std::size_t payload_bytes, bool checksum);
 
@@ -74,6 +76,11 @@ class FrameDecoder {
   Result<std::optional<ByteView>> next_view();
   Result<std::optional<Bytes>> next();
 
+  // Keeps the buffer the last view points into alive: SharedBytes(owner(), view) may outlive the
+  // next read. The decoder then moves to a new buffer instead of overwriting a kept frame, so
+  // handing a frame over costs nothing unless it is kept, and then only a new buffer.
+  std::shared_ptr<const void> owner() const { return buffer_; }
+
   // Bytes received but not yet returned as a frame (a partial frame when nonzero).
   std::size_t buffered() const { return end_ - begin_; }
   bool failed() const { return !error_.is_ok(); }
@@ -84,7 +91,7 @@ class FrameDecoder {
   std::size_t missing() const;
 
   std::size_t max_frame_bytes_;
-  std::unique_ptr<std::uint8_t[]> buffer_;  // not zero-filled: every byte read is first written
+  std::shared_ptr<std::uint8_t[]> buffer_;  // not zero-filled: every byte read is first written
   std::size_t capacity_ = 0;
   std::size_t begin_ = 0;  // first byte not yet returned
   std::size_t end_ = 0;    // one past the last byte received

@@ -147,14 +147,44 @@ TEST(Frame, FirstFormatXxh32ChecksumStillAccepted) {
   EXPECT_FALSE(decode_pieces(f, {}));
 }
 
-TEST(Frame, PrefixPlusBodyIsTheSameFrame) {
+TEST(Frame, PrefixPlusBodyPiecesIsTheSameFrame) {
   const Bytes head = bytes_of("head:");
-  const Bytes body(100'000, 9);
+  ByteChain body;
+  body.append(Bytes(100'000, 9));
+  body.append(bytes_of("middle"));
+  body.append(Bytes(70'000, 3));
   Bytes whole = head;
-  whole.insert(whole.end(), body.begin(), body.end());
+  const Bytes flat = body.flatten();
+  whole.insert(whole.end(), flat.begin(), flat.end());
   Bytes split = frame_prefix(head, body);
-  split.insert(split.end(), body.begin(), body.end());
+  split.insert(split.end(), flat.begin(), flat.end());
   EXPECT_EQ(split, encode_frame(whole));
+  EXPECT_EQ(frame_prefix(head, ByteChain{}), encode_frame(head));
+}
+
+// A frame somebody kept (through owner()) is never overwritten: the decoder moves to a new buffer.
+TEST(Frame, KeptFramesStayIntactWhileTheDecoderReadsOn) {
+  FrameDecoder d;
+  const Bytes a(1000, 1);
+  const Bytes b(1000, 2);
+  const Bytes fa = encode_frame(a);
+  const Bytes fb = encode_frame(b);
+  d.feed(fa);
+  auto va = d.next_view();
+  ASSERT_TRUE(va && va->has_value());
+  const SharedBytes kept(d.owner(), **va);
+  d.feed(fb);
+  auto vb = d.next_view();
+  ASSERT_TRUE(vb && vb->has_value());
+  EXPECT_NE((*vb)->data(), kept.data());  // a new buffer, not the kept one
+  EXPECT_EQ(kept.to_bytes(), a);
+  EXPECT_EQ(Bytes((*vb)->begin(), (*vb)->end()), b);
+  // Nobody keeps b's buffer: the decoder reuses it.
+  const std::uint8_t* b_buffer = (*vb)->data();
+  d.feed(fa);
+  auto vc = d.next_view();
+  ASSERT_TRUE(vc && vc->has_value());
+  EXPECT_EQ((*vc)->data(), b_buffer);
 }
 
 TEST(Frame, ReadInPlaceAsksForTheWholeLargeFrame) {
