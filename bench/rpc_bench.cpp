@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -44,6 +45,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kSmall = 16;
 constexpr std::size_t kLarge = 1U << 20U;
+constexpr synod::Duration kBusyPoll = std::chrono::milliseconds(1);
 
 // Calls per caller: enough for a stable p99 without making the run long.
 int calls_per_caller(std::size_t bytes, int callers) {
@@ -69,10 +71,13 @@ double since_us(Clock::time_point t0) {
 
 // ---------------------------------------------------------------- raw TCP
 
-bool read_full(int fd, void* buf, std::size_t n) {
+// spin: poll the socket (non-blocking reads in a loop) instead of sleeping in read(): the floor
+// for Synod's busy_poll mode.
+bool read_full(int fd, void* buf, std::size_t n, bool spin = false) {
   auto* p = static_cast<char*>(buf);
   while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
+    const ssize_t r = ::recv(fd, p, n, spin ? MSG_DONTWAIT : 0);
+    if (r < 0 && spin && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     if (r <= 0) return false;
     p += r;
     n -= static_cast<std::size_t>(r);
@@ -98,7 +103,7 @@ void no_delay(int fd) {
 
 class RawServer {
  public:
-  RawServer() {
+  explicit RawServer(bool spin) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -109,17 +114,17 @@ class RawServer {
     socklen_t len = sizeof a;
     ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
-    acceptor_ = std::thread([this] {
+    acceptor_ = std::thread([this, spin] {
       for (;;) {
         const int c = ::accept(fd_, nullptr, nullptr);
         if (c < 0) return;
         no_delay(c);
-        std::thread([c] {
+        std::thread([c, spin] {
           std::vector<char> buf;
           std::uint32_t n = 0;
-          while (read_full(c, &n, 4)) {
+          while (read_full(c, &n, 4, spin)) {
             buf.resize(ntohl(n));
-            if (!read_full(c, buf.data(), buf.size())) break;
+            if (!read_full(c, buf.data(), buf.size(), spin)) break;
             if (!write_full(c, &n, 4) || !write_full(c, buf.data(), buf.size())) break;
           }
           ::close(c);
@@ -143,8 +148,9 @@ class RawServer {
 void BM_RawTcp(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0));
   const int callers = static_cast<int>(state.range(1));
+  const bool spin = state.range(2) != 0;
   const int n = calls_per_caller(bytes, callers);
-  RawServer server;
+  RawServer server(spin);
   for (auto _ : state) {
     std::vector<std::vector<double>> lat(callers);
     const auto t0 = Clock::now();
@@ -165,7 +171,7 @@ void BM_RawTcp(benchmark::State& state) {
           const auto c0 = Clock::now();
           std::uint32_t got = 0;
           if (!write_full(fd, &len, 4) || !write_full(fd, out.data(), out.size()) ||
-              !read_full(fd, &got, 4) || !read_full(fd, in.data(), ntohl(got))) {
+              !read_full(fd, &got, 4, spin) || !read_full(fd, in.data(), ntohl(got), spin)) {
             break;
           }
           lat[i].push_back(since_us(c0));
@@ -243,7 +249,7 @@ std::uint16_t free_port() {
 
 synod::runtime::NodeConfig bench_config(synod::NodeId id, std::uint16_t port, synod::NodeId peer,
                                         std::uint16_t peer_port, const std::string& dir,
-                                        bool checksum) {
+                                        bool checksum, synod::Duration busy_poll) {
   synod::runtime::NodeConfig c;
   c.id = id;
   c.listen = {"127.0.0.1", port};
@@ -255,6 +261,7 @@ synod::runtime::NodeConfig bench_config(synod::NodeId id, std::uint16_t port, sy
   c.limits.send_queue_bytes = 256U << 20U;  // 16 callers x 1 MiB in flight
   c.limits.max_frame_bytes = 32U << 20U;
   c.limits.frame_checksum = checksum;
+  c.limits.busy_poll = busy_poll;
   return c;
 }
 
@@ -271,6 +278,7 @@ void BM_Synod(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0));
   const int callers = static_cast<int>(state.range(1));
   const bool checksum = state.range(2) != 0;
+  const synod::Duration busy_poll = state.range(3) != 0 ? kBusyPoll : synod::Duration::zero();
   const int n = calls_per_caller(bytes, callers);
   const std::string dir =
       (std::filesystem::temp_directory_path() / ("synod-rpc-bench-" + std::to_string(::getpid())))
@@ -282,10 +290,10 @@ void BM_Synod(benchmark::State& state) {
     SYNOD_ASSERT(ep.serve<Echo>(kEchoId, std::make_shared<EchoServant>()).is_ok());
   }));
   auto server = synod::runtime::RpcNode::start(
-      bench_config(1, sp, 2, cp, dir, checksum),
+      bench_config(1, sp, 2, cp, dir, checksum, busy_poll),
       std::make_unique<synod::rpc::Endpoint>(bench_limits(), std::move(apps)));
   auto client =
-      synod::runtime::RpcNode::start(bench_config(2, cp, 1, sp, dir, checksum),
+      synod::runtime::RpcNode::start(bench_config(2, cp, 1, sp, dir, checksum, busy_poll),
                                      std::make_unique<synod::rpc::Endpoint>(bench_limits()));
   if (!server || !client) {
     state.SkipWithError("cannot start the nodes");
@@ -398,21 +406,37 @@ void Args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"bytes", "callers"})->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 }
 
-// Synod with and without its frame checksums (XXH3 at both ends; on by default). Raw TCP and gRPC
-// have no checksum of their own above TCP's, so checksum:0 is the like-for-like comparison.
-void SynodArgs(benchmark::internal::Benchmark* b) {
-  for (std::int64_t checksum : {1, 0}) {
-    for (std::int64_t bytes : {std::int64_t{kSmall}, std::int64_t{kLarge}}) {
-      for (std::int64_t callers : {1, 16}) b->Args({bytes, callers, checksum});
-    }
+// Raw TCP sleeping in read() (spin:0, the floor for Synod's default) and polling (spin:1, the
+// floor for Synod's busy_poll); one caller only: 16 spinning callers on 2 cores measure the
+// scheduler, not the network.
+void RawArgs(benchmark::internal::Benchmark* b) {
+  for (std::int64_t bytes : {std::int64_t{kSmall}, std::int64_t{kLarge}}) {
+    for (std::int64_t callers : {1, 16}) b->Args({bytes, callers, 0});
+    b->Args({bytes, 1, 1});
   }
-  b->ArgNames({"bytes", "callers", "checksum"})
+  b->ArgNames({"bytes", "callers", "spin"})
       ->Iterations(1)
       ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
 }
 
-BENCHMARK(BM_RawTcp)->Apply(Args);
+// Synod with and without its frame checksums (XXH3 at both ends; on by default). Raw TCP and gRPC
+// have no checksum of their own above TCP's, so checksum:0 is the like-for-like comparison.
+// poll:1 sets the runtime's busy_poll (both nodes spin for new events before sleeping).
+void SynodArgs(benchmark::internal::Benchmark* b) {
+  for (std::int64_t checksum : {1, 0}) {
+    for (std::int64_t bytes : {std::int64_t{kSmall}, std::int64_t{kLarge}}) {
+      for (std::int64_t callers : {1, 16}) b->Args({bytes, callers, checksum, 0});
+    }
+  }
+  for (std::int64_t bytes : {std::int64_t{kSmall}, std::int64_t{kLarge}}) b->Args({bytes, 1, 0, 1});
+  b->ArgNames({"bytes", "callers", "checksum", "poll"})
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+BENCHMARK(BM_RawTcp)->Apply(RawArgs);
 BENCHMARK(BM_Synod)->Apply(SynodArgs);
 #ifdef SYNOD_BENCH_GRPC
 BENCHMARK(BM_Grpc)->Apply(Args);

@@ -24,6 +24,7 @@ class ChannelLayer::Wrapped final : public Context {
   Rng& rng() override { return base().rng(); }
   Storage& storage() override { return base().storage(); }
   void observe(std::string_view kind, ObsFields fields) override { base().observe(kind, fields); }
+  bool observed() const override { return base().observed(); }
   void log(std::string_view text) override { base().log(text); }
   void reply(CommandId id, std::string json) override { base().reply(id, std::move(json)); }
 

@@ -55,6 +55,10 @@ class Context {
 
   // Report a fact for checkers and traces (see observation.hpp).
   virtual void observe(std::string_view kind, ObsFields fields) = 0;
+  // False when nobody records observations (a real node without a trace file): a protocol may
+  // then skip computing costly fields of them (a hash of a 1 MiB result), never change what it
+  // does. Always true in the simulator, where checkers read every observation.
+  virtual bool observed() const { return true; }
   // Answers an operator command (see Protocol::on_command). Exactly once per id.
   virtual void reply(CommandId id, std::string json) = 0;
 

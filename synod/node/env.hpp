@@ -29,6 +29,7 @@ class NodeEnv {
   virtual Time now() const = 0;
   virtual Storage& storage(ProtocolId protocol) = 0;
   virtual void observe(ProtocolId protocol, std::string_view kind, ObsFields fields) = 0;
+  virtual bool observed() const { return true; }  // see Context::observed
   virtual void log(ProtocolId protocol, std::string_view text) = 0;
   virtual void reply(ProtocolId protocol, CommandId id, std::string json) = 0;
 };

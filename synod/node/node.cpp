@@ -30,6 +30,7 @@ class ProtocolContext final : public Context {
   void observe(std::string_view kind, ObsFields fields) override {
     env_.observe(protocol_, kind, fields);
   }
+  bool observed() const override { return env_.observed(); }
   void log(std::string_view text) override { env_.log(protocol_, text); }
   void reply(CommandId id, std::string json) override {
     env_.reply(protocol_, id, std::move(json));

@@ -217,7 +217,7 @@ void Endpoint::finish(CallId id, Result<SharedBytes> result, std::uint64_t repli
   if (ctx_ != nullptr) {
     if (c->deadline_timer != 0) ctx_->cancel_timer(c->deadline_timer);
     if (c->attempt_timer != 0) ctx_->cancel_timer(c->attempt_timer);
-    const std::int64_t hash = result ? obs_u64(hash64(*result)) : 0;
+    const std::int64_t hash = result && ctx_->observed() ? obs_u64(hash64(*result)) : 0;
     ctx_->observe("rpc_done", {{"session", obs_u64(session_)},
                                {"seq", obs_u64(replied_seq != 0 ? replied_seq : c->seq)},
                                {"code", static_cast<std::int64_t>(result.status().code())},

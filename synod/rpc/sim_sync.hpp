@@ -5,8 +5,8 @@
 //     return ep.proxy<Calculator>(2, kCalcId).call<Calculator::kAdd>(AddRequest{1, 2});
 //   });
 //
-// The runtime needs the same two driver hooks (run a closure on the loop thread, run the loop
-// until a predicate holds) before it can offer this; see docs/protocols/rpc.md.
+// Its counterpart on real processes is runtime::RpcNode::call (synod/runtime/rpc_node.hpp), which
+// runs the start function on the node's loop thread and waits on the calling thread.
 #pragma once
 
 #include <functional>

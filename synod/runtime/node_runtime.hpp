@@ -79,6 +79,9 @@ class NodeRuntime final : public NodeEnv {
   Time now() const override;
   Storage& storage(ProtocolId protocol) override;
   void observe(ProtocolId protocol, std::string_view kind, ObsFields fields) override;
+  bool observed() const override {
+    return trace_ != nullptr || log_->should_log(spdlog::level::debug);
+  }
   void log(ProtocolId protocol, std::string_view text) override;
   void reply(ProtocolId protocol, CommandId id, std::string json) override;
 
