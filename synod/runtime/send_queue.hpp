@@ -39,6 +39,10 @@ class SendQueue {
     SYNOD_ASSERT(!frames_.empty());
     return frames_.front();
   }
+  const QueuedFrame& at(std::size_t i) const {
+    SYNOD_ASSERT(i < frames_.size());
+    return frames_[i];
+  }
   void pop() {
     SYNOD_ASSERT(!frames_.empty());
     bytes_ -= frames_.front().size();
