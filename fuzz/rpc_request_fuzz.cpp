@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto frame = wire::decode<rpc::RpcFrame>(input, tight);
   // The zero-copy path (a received buffer handed over as SharedBytes) must agree with the copying
   // one on every input.
-  const SharedBytes shared = SharedBytes::copy_of(input);
+  const synod::SharedBytes shared = synod::SharedBytes::copy_of(input);
   wire::Limits aliasing = tight;
   aliasing.min_alias_bytes = 0;
   auto aliased = wire::decode<rpc::RpcFrame>(shared, aliasing);
