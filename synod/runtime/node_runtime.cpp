@@ -43,7 +43,11 @@ std::shared_ptr<spdlog::logger> make_logger(const NodeConfig& c, Status& error) 
 }  // namespace
 
 NodeRuntime::NodeRuntime(NodeConfig config)
-    : config_(std::move(config)), signals_(io_), flush_timer_(io_), stamper_(config_.id) {
+    : config_(std::move(config)),
+      signals_(io_),
+      flush_timer_(io_),
+      timers_(io_, [this](ProtocolId protocol, std::uint64_t tag) { fire_timer(protocol, tag); }),
+      stamper_(config_.id) {
   for (const auto& [id, ep] : config_.peers) peer_ids_.push_back(id);
 }
 
@@ -377,22 +381,17 @@ void NodeRuntime::send_chain(NodeId to, ProtocolId protocol, ByteChain message) 
 }
 
 TimerId NodeRuntime::set_timer(Duration after, ProtocolId protocol, std::uint64_t tag) {
-  const TimerId id = next_timer_++;
-  auto timer = std::make_unique<asio::steady_timer>(io_, after);
-  timer->async_wait([this, id, protocol, tag](std::error_code ec) {
-    if (ec) return;  // cancelled
-    auto it = timers_.find(id);
-    if (it == timers_.end() || stopped_) return;
-    timers_.erase(it);
-    const ObsField f[] = {{"tag", static_cast<std::int64_t>(tag)}};
-    trace(EventKind::kTimer, kNoNode, protocol, 0, {}, f);
-    node_->fire_timer(protocol, tag);
-  });
-  timers_.emplace(id, std::move(timer));
-  return id;
+  return timers_.add(after, protocol, tag);
 }
 
-void NodeRuntime::cancel_timer(TimerId id) { timers_.erase(id); }
+void NodeRuntime::fire_timer(ProtocolId protocol, std::uint64_t tag) {
+  if (stopped_) return;
+  const ObsField f[] = {{"tag", static_cast<std::int64_t>(tag)}};
+  trace(EventKind::kTimer, kNoNode, protocol, 0, {}, f);
+  node_->fire_timer(protocol, tag);
+}
+
+void NodeRuntime::cancel_timer(TimerId id) { timers_.cancel(id); }
 
 Time NodeRuntime::now() const {
   // The runtime's clock is the wall clock (protocols only ever see it through Context::now()).

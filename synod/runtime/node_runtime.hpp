@@ -27,6 +27,7 @@
 #include "synod/runtime/config.hpp"
 #include "synod/runtime/control.hpp"
 #include "synod/runtime/file_storage.hpp"
+#include "synod/runtime/timer_queue.hpp"
 #include "synod/runtime/transport.hpp"
 #include "synod/trace/jsonl.hpp"
 
@@ -95,6 +96,7 @@ class NodeRuntime final : public NodeEnv {
              std::string_view what = {}, std::span<const ObsField> fields = {},
              std::uint64_t msg_id = 0);
   void run_loop();
+  void fire_timer(ProtocolId protocol, std::uint64_t tag);
   void on_transport_deliver(NodeId from, ProtocolId protocol, ByteView message,
                             const std::shared_ptr<const void>& owner);
   Status begin_life();
@@ -114,8 +116,7 @@ class NodeRuntime final : public NodeEnv {
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<ControlServer> control_;
   std::string control_path_;
-  std::map<TimerId, std::unique_ptr<asio::steady_timer>> timers_;
-  TimerId next_timer_ = 1;
+  TimerQueue timers_;
   CommandId next_command_ = 1;
   std::map<CommandId, ControlServer::Respond> pending_commands_;
   std::unique_ptr<Node> node_;

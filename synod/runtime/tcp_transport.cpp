@@ -396,12 +396,25 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
     t_.setup_.deliver(peer_, data->protocol, data->payload, decoder_.owner());
   }
 
+  // The connection must make progress by now + after. Called on every read, so the timer is lazy:
+  // it is re-armed only when the new deadline is earlier than the one it waits for; when it fires
+  // early it checks the current deadline and waits again. (Re-arming on every read posted an
+  // aborted handler per message.)
   void arm(Duration after) {
+    due_ = std::chrono::steady_clock::now() + after;
+    if (!waiting_ || due_ < waiting_for_) wait_until(due_);
+  }
+
+  void wait_until(std::chrono::steady_clock::time_point t) {
+    waiting_ = true;
+    waiting_for_ = t;
     const std::uint64_t gen = ++arm_gen_;
-    deadline_.expires_after(after);
+    deadline_.expires_at(t);
     auto self = shared_from_this();
     deadline_.async_wait([self, gen](std::error_code ec) {
       if (ec || gen != self->arm_gen_ || self->closed_) return;
+      self->waiting_ = false;
+      if (std::chrono::steady_clock::now() < self->due_) return self->wait_until(self->due_);
       ++self->t_.counters_.timeouts;
       self->close(self->peer_ == kNoNode ? "no hello within limits.frame_timeout"
                   : self->partial_       ? "frame stalled longer than limits.frame_timeout"
@@ -418,6 +431,9 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
   bool partial_ = false;
   bool closed_ = false;
   std::uint64_t arm_gen_ = 0;
+  std::chrono::steady_clock::time_point due_;          // close unless progress by then
+  std::chrono::steady_clock::time_point waiting_for_;  // what deadline_ waits for, if waiting_
+  bool waiting_ = false;
 };
 
 TcpTransport::TcpTransport(asio::io_context& io, TransportSetup setup)
