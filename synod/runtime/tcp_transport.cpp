@@ -315,6 +315,7 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
 
  private:
   static constexpr std::size_t kReadChunkBytes = 64 * 1024;
+  static constexpr std::size_t kHandOverFrameBytes = 32 * 1024;
 
   // Reads straight into the decoder's buffer; once a frame's header is in, the space offered
   // covers the whole frame, so a large frame is neither copied nor read in small pieces.
@@ -393,7 +394,10 @@ class TcpTransport::Inbound : public std::enable_shared_from_this<Inbound> {
       return;
     }
     ++t_.counters_.messages_received;
-    t_.setup_.deliver(peer_, data->protocol, data->payload, decoder_.owner());
+    // Only large frames are handed over: a protocol keeping part of a small one would pin a whole
+    // read buffer (64 KiB or more) for a few bytes; small ones are cheap to copy.
+    t_.setup_.deliver(peer_, data->protocol, data->payload,
+                      frame.size() >= kHandOverFrameBytes ? decoder_.owner() : nullptr);
   }
 
   // The connection must make progress by now + after. Called on every read, so the timer is lazy:

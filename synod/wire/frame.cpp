@@ -135,9 +135,10 @@ std::size_t FrameDecoder::missing() const {
 std::span<std::uint8_t> FrameDecoder::prepare(std::size_t chunk) {
   const std::size_t need = std::max(chunk, missing());
   if (buffer_.use_count() > 1) {
-    // Someone kept a frame (owner()): leave its bytes alone, continue in a new buffer.
+    // Someone kept a frame (owner()): leave its bytes alone, continue in a new buffer, sized for
+    // what comes next rather than like the kept one (which may have grown for a large frame).
     const std::size_t pending = buffered();
-    const std::size_t capacity = std::max(pending + need, capacity_);
+    const std::size_t capacity = pending + need;
     auto fresh = std::make_shared_for_overwrite<std::uint8_t[]>(capacity);
     if (pending > 0) std::memcpy(fresh.get(), buffer_.get() + begin_, pending);
     buffer_ = std::move(fresh);
