@@ -1,6 +1,7 @@
 #include "synod/wire/frame.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <string>
 
@@ -134,7 +135,11 @@ std::size_t FrameDecoder::missing() const {
 
 std::span<std::uint8_t> FrameDecoder::prepare(std::size_t chunk) {
   const std::size_t need = std::max(chunk, missing());
-  if (buffer_.use_count() > 1) {
+  const bool kept = buffer_.use_count() > 1;
+  // A kept frame may have been released by another thread (a sync RPC caller); use_count() is a
+  // relaxed read, so order that thread's last reads before our next writes into the buffer.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (kept) {
     // Someone kept a frame (owner()): leave its bytes alone, continue in a new buffer, sized for
     // what comes next rather than like the kept one (which may have grown for a large frame).
     const std::size_t pending = buffered();
