@@ -29,6 +29,9 @@ class Hasher {
   void add_u64(std::uint64_t v) { add(&v, sizeof v); }
   void add(ByteView b) { add(b.data(), b.size()); }
   void add(std::string_view s) { add(s.data(), s.size()); }
+  void add(const ByteChain& c) {
+    for (const SharedBytes& piece : c.pieces()) add(piece.view());
+  }
   std::uint64_t digest() const { return XXH3_64bits_digest(state_); }
 
  private:
@@ -40,7 +43,7 @@ inline std::uint64_t hash64(ByteView b) { return XXH3_64bits(b.data(), b.size())
 inline std::uint64_t hash64(const ByteChain& message) {
   if (message.pieces().size() == 1) return hash64(message.pieces().front().view());
   Hasher h;
-  for (const SharedBytes& piece : message.pieces()) h.add(piece.view());
+  h.add(message);
   return h.digest();
 }
 inline std::uint32_t checksum32(ByteView b) { return XXH32(b.data(), b.size(), 0x53594E44); }

@@ -105,17 +105,18 @@ bool Endpoint::load_epoch() {
 }
 
 void Endpoint::on_message(Context& ctx, NodeId from, ByteView payload) {
-  InputScope scope(ctx_, ctx);
-  enter(ctx);
-  handle_frame(from, wire::decode<RpcFrame>(payload, frame_limits()));
-  drain_loopback();
+  on_frame(ctx, from, wire::decode<RpcFrame>(payload, frame_limits()));
 }
 
 void Endpoint::on_shared_message(Context& ctx, NodeId from, const SharedBytes& payload) {
+  // Large payloads alias the received buffer: the servant (or the caller) gets them uncopied.
+  on_frame(ctx, from, wire::decode<RpcFrame>(payload, frame_limits()));
+}
+
+void Endpoint::on_frame(Context& ctx, NodeId from, Result<RpcFrame> frame) {
   InputScope scope(ctx_, ctx);
   enter(ctx);
-  // Large payloads alias the received buffer: the servant (or the caller) gets them uncopied.
-  handle_frame(from, wire::decode<RpcFrame>(payload, frame_limits()));
+  handle_frame(from, std::move(frame));
   drain_loopback();
 }
 

@@ -174,6 +174,7 @@ class Endpoint final : public Protocol {
   void send_bytes(NodeId to, Bytes bytes) { send_chain(to, ByteChain(std::move(bytes))); }
   void send_chain(NodeId to, ByteChain message);
   wire::Limits frame_limits() const;
+  void on_frame(Context& ctx, NodeId from, Result<RpcFrame> frame);  // a message as an input
   void handle_frame(NodeId from, Result<RpcFrame> frame);
   void drain_loopback();
   // client.cpp

@@ -10,7 +10,7 @@
 #include "synod/runtime/backoff.hpp"
 #include "synod/runtime/envelope.hpp"
 #include "synod/runtime/send_queue.hpp"
-#include "synod/wire/frame.hpp"
+#include "synod/runtime/frame.hpp"
 
 namespace synod::runtime {
 

@@ -8,7 +8,7 @@
 #include "synod/runtime/envelope.hpp"
 #include "synod/runtime/tcp_transport.hpp"
 #include "synod/runtime/udp_transport.hpp"
-#include "synod/wire/frame.hpp"
+#include "synod/runtime/frame.hpp"
 
 namespace synod::runtime {
 namespace {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "synod/runtime/envelope.hpp"
-#include "synod/wire/frame.hpp"
+#include "synod/runtime/frame.hpp"
 
 namespace synod::runtime {
 

@@ -1,4 +1,4 @@
-#include "synod/wire/frame.hpp"
+#include "synod/runtime/frame.hpp"
 
 #include "synod/core/hash.hpp"
 

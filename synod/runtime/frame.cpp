@@ -1,4 +1,4 @@
-#include "synod/wire/frame.hpp"
+#include "synod/runtime/frame.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -53,7 +53,7 @@ std::uint32_t xxh3_low32(ByteView head, const ByteChain* body = nullptr) {
   if (body == nullptr || body->empty()) return static_cast<std::uint32_t>(hash64(head));
   Hasher h;
   h.add(head);
-  for (const SharedBytes& piece : body->pieces()) h.add(piece.view());
+  h.add(*body);
   return static_cast<std::uint32_t>(h.digest());
 }
 
