@@ -3,13 +3,12 @@
 
 Usage: config_errors_test.py --synod PATH/TO/synod
 """
-import argparse
 import os
 import shutil
 import sys
 import tempfile
 
-from synod_it import free_port_range, run
+from synod_it import free_port_range, run, synod_binary
 
 GOOD = """id = 1
 listen = "127.0.0.1:{port}"
@@ -20,9 +19,7 @@ protocols = ["heartbeat"]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     tmp = tempfile.mkdtemp(prefix="synod-cfg-")
     try:
         base = free_port_range(2)

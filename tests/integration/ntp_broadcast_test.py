@@ -9,21 +9,18 @@ answered exactly one client request (the calibration): the rest was broadcasts.
 
 Usage: ntp_broadcast_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import subprocess
 import sys
 
-from synod_it import check, failures, free_port_range
+from synod_it import check, failures, free_port_range, synod_binary
 
 GROUP = "224.0.1.1"
 LIMIT_S = 1e-3
 FIRST_LIMIT_S = 5e-3
 OFFSET_S = 0.030
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     base = free_port_range(2)
     group = f"{GROUP}:{base + 1}"
     server = subprocess.Popen(

@@ -8,7 +8,6 @@ system clock but serves its corrected time).
 
 Usage: ntp_chrony_peer_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import os
 import shutil
@@ -17,16 +16,13 @@ import sys
 import tempfile
 
 from ntp_chrony import start_chronyd, stop_chronyd
-from synod_it import check, failures, free_port_range
+from synod_it import check, failures, free_port_range, missing_tools, synod_binary
 
 LIMIT_S = 1e-3
 SKEW_S = 0.020
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
-    if shutil.which("chronyd") is None:
-        print("FAIL: chronyd not installed (scripts/install-deps installs chrony)")
+    synod = synod_binary()
+    if missing_tools("chronyd"):
         return 1
     base = free_port_range(2)
     chrony_port, our_port = base, base + 1

@@ -10,7 +10,6 @@
 
 Usage: ntp_chrony_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ import tempfile
 import time
 
 from ntp_chrony import measured_offsets, start_chronyd, stop_chronyd
-from synod_it import check, failures, free_port_range
+from synod_it import check, failures, free_port_range, missing_tools, synod_binary
 
 LIMIT_S = 100e-6
 def our_client_vs_chronyd(synod, tmp):
@@ -70,11 +69,8 @@ def chronyd_vs_our_server(synod, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
-    if shutil.which("chronyd") is None:
-        print("FAIL: chronyd not installed (scripts/install-deps installs chrony)")
+    synod = synod_binary()
+    if missing_tools("chronyd"):
         return 1
     tmp = tempfile.mkdtemp(prefix="synod-chrony-")
     try:

@@ -10,7 +10,6 @@ ntpdig with MD5 and SHA1 keys from an ntpsec key file; AES-128-CMAC with our own
 
 Usage: ntp_interop_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from synod_it import check, failures, free_port_range, run
+from synod_it import check, failures, free_port_range, missing_tools, run, synod_binary
 
 KEYS = """# ntpsec format
 1 MD5 secretkey
@@ -139,13 +138,9 @@ def netns_tests(synod, keys, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
-    for tool in ("ntpdig", "ntpdate", "ip"):
-        if shutil.which(tool) is None:
-            print(f"FAIL: {tool} not installed (scripts/install-deps installs it)")
-            return 1
+    synod = synod_binary()
+    if missing_tools("ntpdig", "ntpdate", "ip"):
+        return 1
     tmp = tempfile.mkdtemp(prefix="synod-ntp-")
     try:
         keys = os.path.join(tmp, "ntp.keys")

@@ -12,12 +12,11 @@ timestamps of the peer exchange (RFC 5905 org/rec/xmt bookkeeping, no request/re
 
 Usage: ntp_peer_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import subprocess
 import sys
 
-from synod_it import check, failures, free_port_range
+from synod_it import check, failures, free_port_range, synod_binary
 
 LIMIT_S = 1e-3
 SKEW_S = 0.025
@@ -59,9 +58,7 @@ def within(values, expect, what, at_least=8):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     base = free_port_range(4)
     skew = f"{int(SKEW_S * 1000)}ms"
     a = peer(synod, base, base + 1)

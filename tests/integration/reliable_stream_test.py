@@ -7,7 +7,6 @@ node must have delivered messages from both peers.
 
 Usage: reliable_stream_test.py --synod PATH/TO/synod
 """
-import argparse
 import glob
 import json
 import os
@@ -18,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from synod_it import alive, free_port_range, read_pids, run, wait_for
+from synod_it import alive, free_port_range, read_pids, run, synod_binary, wait_for
 
 
 def trace_kinds(path):
@@ -32,9 +31,7 @@ def trace_kinds(path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     tmp = tempfile.mkdtemp(prefix="synod-it-rs-")
     cluster = os.path.join(tmp, "c")
     restarted = None

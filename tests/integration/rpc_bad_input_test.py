@@ -7,7 +7,6 @@ answers a real call afterwards.
 
 Usage: rpc_bad_input_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from synod_it import alive, free_port_range, read_pids, run, wait_for
+from synod_it import alive, free_port_range, read_pids, run, synod_binary, wait_for
 
 FRAME_TIMEOUT_S = 5  # runtime default limits.frame_timeout
 
@@ -53,9 +52,7 @@ def closed_by_peer(sock, timeout):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     tmp = tempfile.mkdtemp(prefix="synod-it-bad-")
     cluster = os.path.join(tmp, "c")
     try:

@@ -7,7 +7,6 @@ nothing), and the money must be conserved.
 
 Usage: rpc_bank_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from synod_it import alive, free_port_range, read_pids, run, wait_for
+from synod_it import alive, free_port_range, read_pids, run, synod_binary, wait_for
 
 LEASE = "1s"
 COLLECT_S = 10   # lease 1 s + export grace 1 s + maintenance 0.5 s, generous for slow CI
@@ -44,9 +43,7 @@ def balances(synod, cluster):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     tmp = tempfile.mkdtemp(prefix="synod-it-bank-")
     cluster = os.path.join(tmp, "c")
     churn = None

@@ -6,7 +6,6 @@ client gets DEADLINE_EXCEEDED or UNAVAILABLE within its deadline, never a result
 
 Usage: rpc_calculator_test.py --synod PATH/TO/synod
 """
-import argparse
 import os
 import shutil
 import signal
@@ -15,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from synod_it import alive, free_port_range, read_pids, run
+from synod_it import alive, free_port_range, read_pids, run, synod_binary
 
 
 def rpc(synod, cluster, *args, timeout=30):
@@ -31,9 +30,7 @@ def expect_error(r, code, what):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     tmp = tempfile.mkdtemp(prefix="synod-it-rpc-")
     cluster = os.path.join(tmp, "c")
     try:

@@ -1,10 +1,29 @@
-"""Helpers shared by the integration tests: run the synod binary with a time limit, find free
-ports on 127.0.0.1, and tell whether a pid is still a live (non-zombie) process."""
+"""Helpers shared by the integration tests: the synod binary from the command line, run it with a
+time limit, check for the external tools a test needs, find free ports on 127.0.0.1, and tell
+whether a pid is still a live (non-zombie) process."""
+import argparse
 import os
 import random
+import shutil
 import socket
 import subprocess
 import time
+
+
+def synod_binary():
+    """The path given as --synod (every integration test is run with it)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--synod", required=True)
+    return ap.parse_args().synod
+
+
+def missing_tools(*tools):
+    """Names the first tool not on PATH (printing a FAIL line), or returns None."""
+    for tool in tools:
+        if shutil.which(tool) is None:
+            print(f"FAIL: {tool} not installed (scripts/install-deps installs it)")
+            return tool
+    return None
 
 
 def run(synod, *args, timeout=30):

@@ -9,14 +9,13 @@ their server). The system clock is never touched.
 
 Usage: timesync_test.py --synod PATH/TO/synod
 """
-import argparse
 import json
 import os
 import shutil
 import signal
 import tempfile
 
-from synod_it import alive, free_port_range, read_pids, run, wait_for
+from synod_it import alive, free_port_range, read_pids, run, synod_binary, wait_for
 
 SPREAD_NS = 5_000_000      # 5 ms, from 200 ms
 CONVERGE_S = 20            # generous for a loaded CI machine (a round is every 0.5 s)
@@ -115,9 +114,7 @@ def cristian(synod, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--synod", required=True)
-    synod = ap.parse_args().synod
+    synod = synod_binary()
     tmp = tempfile.mkdtemp(prefix="synod-it-timesync-")
     try:
         berkeley(synod, tmp)
