@@ -9,8 +9,8 @@
 
 #include "synod/runtime/backoff.hpp"
 #include "synod/runtime/envelope.hpp"
-#include "synod/runtime/send_queue.hpp"
 #include "synod/runtime/frame.hpp"
+#include "synod/runtime/send_queue.hpp"
 
 namespace synod::runtime {
 

@@ -6,9 +6,9 @@
 
 #include "synod/runtime/backoff.hpp"
 #include "synod/runtime/envelope.hpp"
+#include "synod/runtime/frame.hpp"
 #include "synod/runtime/tcp_transport.hpp"
 #include "synod/runtime/udp_transport.hpp"
-#include "synod/runtime/frame.hpp"
 
 namespace synod::runtime {
 namespace {
