@@ -3,6 +3,7 @@
 #include "examples/bank.hpp"
 #include "examples/calculator.hpp"
 #include "synod/rpc/lambda_app.hpp"
+#include "synod/rpc/rpc_checker.hpp"
 
 namespace synod::examples {
 
@@ -57,6 +58,12 @@ ProtocolSpec bank_spec() {
       [](rpc::Endpoint& ep) {
         SYNOD_ASSERT(ep.serve<Bank>(kBankId, std::make_shared<BankServant>()).is_ok());
       });
+}
+
+Catalog catalog() {
+  const auto checkers = fixed_checkers([] { return rpc::rpc_checkers(); });
+  return {{.spec = calculator_spec(), .checkers = checkers, .protocols = {kRpcProtocol}},
+          {.spec = bank_spec(), .checkers = checkers, .protocols = {kRpcProtocol}}};
 }
 
 }  // namespace synod::examples

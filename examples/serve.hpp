@@ -8,6 +8,7 @@
 //   dedup_ttl  how long replies are kept for duplicate suppression (default 30s)
 #pragma once
 
+#include "synod/check/catalog.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/rpc/limits.hpp"
 
@@ -18,5 +19,8 @@ Result<rpc::RpcLimits> parse_example_limits(const ProtocolOptions& opts, std::st
 
 ProtocolSpec calculator_spec();
 ProtocolSpec bank_spec();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::examples

@@ -2,45 +2,34 @@
 
 #include "examples/serve.hpp"
 #include "synod/channel/channel_catalog.hpp"
-#include "synod/channel/channel_checker.hpp"
 #include "synod/election/election_catalog.hpp"
-#include "synod/election/election_checker.hpp"
 #include "synod/heartbeat/heartbeat.hpp"
-#include "synod/heartbeat/heartbeat_checker.hpp"
 #include "synod/mutex/mutex_catalog.hpp"
-#include "synod/mutex/mutex_checker.hpp"
 #include "synod/ntp/ntp_protocol.hpp"
 #include "synod/rpc/rpc_checker.hpp"
-#include "synod/rpc/workload.hpp"
-#include "synod/snapshot/bank_checker.hpp"
 #include "synod/snapshot/snapshot_catalog.hpp"
 #include "synod/timesync/timesync_catalog.hpp"
 
 namespace synod::app {
 
-const std::vector<CatalogEntry>& catalog() {
-  static const std::vector<CatalogEntry> entries = [] {
-    std::vector<CatalogEntry> v;
-    v.push_back({heartbeat_spec(), [] { return heartbeat_checkers(); }});
-    v.push_back({rpc::workload::workload_spec(), [] { return rpc::rpc_checkers(); }});
-    v.push_back(
-        {channel::reliable_stream_spec(), [] { return channel::reliable_channel_checkers(); }});
-    v.push_back({channel::best_effort_stream_spec(),
-                 [] { return channel::best_effort_channel_checkers(); }});
-    v.push_back({mutex::mutex_spec(), [] { return mutex::mutex_checkers(); }});
-    for (auto& spec : mutex::mutex_algorithm_specs()) {
-      v.push_back({std::move(spec), [] { return mutex::mutex_checkers(); }});
+const Catalog& catalog() {
+  static const Catalog entries = [] {
+    Catalog all;
+    // The registry: one line per layer, in the order `synod protocols` lists them.
+    for (Catalog layer : {
+             heartbeat::catalog(),
+             rpc::catalog(),
+             channel::catalog(),
+             mutex::catalog(),
+             election::catalog(),
+             timesync::catalog(),
+             ntp::catalog(),
+             examples::catalog(),
+             snapshot::catalog(),
+         }) {
+      for (auto& e : layer) all.push_back(std::move(e));
     }
-    v.push_back({election::bully_spec(), [] { return election::election_checkers(); }});
-    v.push_back({election::ring_spec(), [] { return election::election_checkers(); }});
-    v.push_back({election::election_spec(), [] { return election::election_checkers(); }});
-    v.push_back({timesync::cristian_spec(), [] { return timesync::cristian_catalog_checkers(); }});
-    v.push_back({timesync::berkeley_spec(), [] { return timesync::berkeley_catalog_checkers(); }});
-    v.push_back({ntp::ntp_spec(), [] { return CheckerList{}; }});
-    v.push_back({examples::calculator_spec(), [] { return rpc::rpc_checkers(); }});
-    v.push_back({examples::bank_spec(), [] { return rpc::rpc_checkers(); }});
-    v.push_back({snapshot::bank_snapshot_spec(), [] { return snapshot::bank_checkers(); }});
-    return v;
+    return all;
   }();
   return entries;
 }

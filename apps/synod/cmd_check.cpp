@@ -32,7 +32,7 @@ int run_check(const CheckArgs& a) {
     all.push_back(std::move(*t));
   }
   auto merged = merge_traces(std::move(all));
-  auto checkers = entry->checkers();
+  auto checkers = entry->checkers(ProtocolOptions{});
   for (const auto& e : merged) {
     for (auto& c : checkers) {
       if (auto v = c->on_event(e.event)) {

@@ -27,6 +27,7 @@ struct SimArgs {
   std::string trace;
   std::vector<std::string> set;
   std::string algo;
+  std::string mutant;
   bool json = false;
   bool stop_first = false;
 };
@@ -83,7 +84,7 @@ void print_text(const SimArgs& a, const sim::SweepResult& r) {
       hex(r.first_trace_hash).c_str(), r.replay_matches ? "" : " (REPLAY MISMATCH)");
 }
 
-int run_one_traced(const SimArgs& a, const sim::SweepOptions& so,
+int run_one_traced(const SimArgs& a, const sim::SweepOptions& so, const ProtocolOptions& popts,
                    const sim::ProtocolFactory& factory, const CatalogEntry& entry) {
   auto writer = TraceWriter::open(a.trace);
   if (!writer) {
@@ -96,7 +97,7 @@ int run_one_traced(const SimArgs& a, const sim::SweepOptions& so,
   o.duration = so.duration;
   o.stabilize = so.stabilize;
   o.plan = sim::plan_for_seed(so, a.seed);
-  sim::Simulator s(o, factory, entry.checkers(), writer->get());
+  sim::Simulator s(o, factory, entry.checkers(popts), writer->get());
   const auto r = s.run();
   std::printf("seed %llu faults: %s\ntrace: %s (%llu events, hash %s)\n",
               static_cast<unsigned long long>(a.seed), sim::to_string(o.plan).c_str(),
@@ -119,7 +120,8 @@ int run_sim(const SimArgs& a) {
     return kExitUsage;
   }
   std::vector<std::string> set = a.set;
-  if (!a.algo.empty()) set.push_back("algo=" + a.algo);  // --algo X is --set algo=X
+  if (!a.algo.empty()) set.push_back("algo=" + a.algo);        // --algo X is --set algo=X
+  if (!a.mutant.empty()) set.push_back("mutant=" + a.mutant);  // --mutant X is --set mutant=X
   auto opts = parse_set_options(set);
   auto duration = parse_duration(a.duration);
   auto stabilize = parse_duration(a.stabilize);
@@ -158,14 +160,15 @@ int run_sim(const SimArgs& a) {
     v.push_back(std::move(spec.make(popts).value()));
     return v;
   };
-  if (!a.trace.empty()) return run_one_traced(a, so, factory, *entry);
+  if (!a.trace.empty()) return run_one_traced(a, so, popts, factory, *entry);
   if (a.seeds == 1 && !a.json) {
     std::printf("seed %llu faults: %s\n", static_cast<unsigned long long>(a.seed),
                 sim::to_string(sim::plan_for_seed(so, a.seed)).c_str());
   }
   const bool bar = !a.json && a.seeds > 1 && isatty(STDERR_FILENO) != 0;
-  const auto r = sim::run_sweep(so, factory, entry->checkers,
-                                bar ? sim::Progress(progress_bar) : sim::Progress());
+  const auto r = sim::run_sweep(
+      so, factory, [entry, &popts] { return entry->checkers(popts); },
+      bar ? sim::Progress(progress_bar) : sim::Progress());
   if (a.json) {
     std::printf("%s\n", to_json(a, r).dump().c_str());
   } else {
@@ -194,6 +197,8 @@ void add_sim_command(CLI::App& app, Commands& out) {
   sub->add_option("--algo", args->algo,
                   "Algorithm of a multi-algorithm protocol (mutex: central, ricart-agrawala, "
                   "suzuki-kasami, token-ring; election: bully, ring); same as --set algo=...");
+  sub->add_option("--mutant", args->mutant,
+                  "Break rule TAG of the protocol on purpose (test-only; see synod mutants)");
   sub->add_option("--trace", args->trace,
                   "Write the JSONL trace of seed --seed to FILE ('-' = stdout)");
   sub->add_flag("--json", args->json, "Print one JSON object");

@@ -32,5 +32,6 @@ void add_rpc_command(CLI::App& app, Commands& out);
 void add_ntp_command(CLI::App& app, Commands& out);
 void add_lock_command(CLI::App& app, Commands& out);
 void add_snapshot_command(CLI::App& app, Commands& out);
+void add_mutants_command(CLI::App& app, Commands& out);
 
 }  // namespace synod::app

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "synod 0.1.0");
   Commands commands;
   add_sim_command(app, commands);
+  add_mutants_command(app, commands);
   add_check_command(app, commands);
   add_trace_command(app, commands);
   add_node_command(app, commands);

@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include "synod/channel/channel_checker.hpp"
 
 namespace synod::channel {
 namespace {
@@ -106,6 +107,15 @@ ProtocolSpec best_effort_stream_spec() {
         return std::unique_ptr<Protocol>(
             std::make_unique<BestEffortChannel>(std::make_unique<StreamWorkload>(*w), *c));
       }};
+}
+
+Catalog catalog() {
+  return {{.spec = reliable_stream_spec(),
+           .checkers = fixed_checkers([] { return reliable_channel_checkers(); }),
+           .protocols = {kStreamProtocol}},
+          {.spec = best_effort_stream_spec(),
+           .checkers = fixed_checkers([] { return best_effort_channel_checkers(); }),
+           .protocols = {kStreamProtocol}}};
 }
 
 }  // namespace synod::channel

@@ -8,6 +8,7 @@
 #include "synod/channel/best_effort_channel.hpp"
 #include "synod/channel/reliable_channel.hpp"
 #include "synod/channel/stream_workload.hpp"
+#include "synod/check/catalog.hpp"
 #include "synod/node/registry.hpp"
 
 namespace synod::channel {
@@ -18,5 +19,8 @@ Result<StreamWorkloadOptions> parse_stream_options(const ProtocolOptions& opts);
 
 ProtocolSpec reliable_stream_spec();
 ProtocolSpec best_effort_stream_spec();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::channel

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 
 namespace synod::channel {
 
@@ -29,7 +30,7 @@ struct StreamWorkloadStats {
 
 class StreamWorkload final : public Protocol {
  public:
-  static constexpr ProtocolId kId = 40;
+  static constexpr ProtocolId kId = kStreamProtocol;
 
   explicit StreamWorkload(StreamWorkloadOptions options) : options_(options) {}
 

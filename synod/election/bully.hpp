@@ -21,12 +21,13 @@
 #include <string>
 
 #include "synod/election/election_base.hpp"
+#include "synod/node/protocol_ids.hpp"
 
 namespace synod::election {
 
 class Bully final : public ElectionBase {
  public:
-  static constexpr ProtocolId kId = 60;
+  static constexpr ProtocolId kId = kBullyProtocol;
 
   explicit Bully(ElectionOptions options) : ElectionBase(options) {}
 

@@ -4,6 +4,7 @@
 
 #include "synod/channel/reliable_channel.hpp"
 #include "synod/election/bully.hpp"
+#include "synod/election/election_checker.hpp"
 #include "synod/election/ring.hpp"
 
 namespace synod::election {
@@ -44,6 +45,15 @@ ProtocolSpec election_spec() {
             if (algo == "ring") return make<Ring>(opts, {"algo"});
             return invalid_argument("election: algo must be bully or ring, not '" + algo + "'");
           }};
+}
+
+Catalog catalog() {
+  const auto checkers = fixed_checkers([] { return election_checkers(); });
+  return {{.spec = bully_spec(), .checkers = checkers, .protocols = {kBullyProtocol}},
+          {.spec = ring_spec(), .checkers = checkers, .protocols = {kRingProtocol}},
+          {.spec = election_spec(),
+           .checkers = checkers,
+           .protocols = {kBullyProtocol, kRingProtocol}}};
 }
 
 }  // namespace synod::election

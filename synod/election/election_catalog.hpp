@@ -6,6 +6,7 @@
 //   election_spec()  "election" with algo=bully|ring (default bully)
 #pragma once
 
+#include "synod/check/catalog.hpp"
 #include "synod/node/registry.hpp"
 
 namespace synod::election {
@@ -13,5 +14,8 @@ namespace synod::election {
 ProtocolSpec bully_spec();
 ProtocolSpec ring_spec();
 ProtocolSpec election_spec();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::election

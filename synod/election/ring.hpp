@@ -24,12 +24,13 @@
 #include <string>
 
 #include "synod/election/election_base.hpp"
+#include "synod/node/protocol_ids.hpp"
 
 namespace synod::election {
 
 class Ring final : public ElectionBase {
  public:
-  static constexpr ProtocolId kId = 61;
+  static constexpr ProtocolId kId = kRingProtocol;
 
   explicit Ring(ElectionOptions options) : ElectionBase(options) {}
 

@@ -14,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "synod/check/catalog.hpp"
 #include "synod/heartbeat/heartbeat_messages.hpp"
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 #include "synod/node/registry.hpp"
 
 namespace synod {
@@ -30,7 +32,7 @@ Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts);
 
 class Heartbeat final : public Protocol {
  public:
-  static constexpr ProtocolId kId = 1;
+  static constexpr ProtocolId kId = kHeartbeatProtocol;
 
   explicit Heartbeat(HeartbeatOptions options) : options_(options) {}
 
@@ -69,5 +71,10 @@ class Heartbeat final : public Protocol {
 };
 
 ProtocolSpec heartbeat_spec();
+
+namespace heartbeat {
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
+}  // namespace heartbeat
 
 }  // namespace synod

@@ -112,4 +112,10 @@ CheckerList heartbeat_checkers() {
   return list;
 }
 
+Catalog heartbeat::catalog() {
+  return {{.spec = heartbeat_spec(),
+           .checkers = fixed_checkers([] { return heartbeat_checkers(); }),
+           .protocols = {kHeartbeatProtocol}}};
+}
+
 }  // namespace synod

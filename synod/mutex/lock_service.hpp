@@ -22,6 +22,7 @@
 #include "synod/mutex/lock_algorithm.hpp"
 #include "synod/mutex/silence_detector.hpp"
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 
 namespace synod::mutex {
 
@@ -70,7 +71,7 @@ enum class LockState : std::uint8_t { kIdle, kWaiting, kHolding };
 
 class LockService final : public Protocol, private LockHost {
  public:
-  static constexpr ProtocolId kId = 50;
+  static constexpr ProtocolId kId = kMutexCentralProtocol;
 
   LockService(LockOptions options, std::unique_ptr<LockClient> client);
   // With an algorithm built by the caller (tests: the negative control's broken variant).

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "synod/channel/reliable_channel.hpp"
+#include "synod/mutex/mutex_checker.hpp"
 
 namespace synod::mutex {
 namespace {
@@ -108,6 +109,16 @@ std::vector<ProtocolSpec> mutex_algorithm_specs() {
                      if (!c) return c.status();
                      return make_mutex_protocol(*c);
                    }});
+  }
+  return out;
+}
+
+Catalog catalog() {
+  const auto checkers = fixed_checkers([] { return mutex_checkers(); });
+  Catalog out{{.spec = mutex_spec(), .checkers = checkers, .protocols = {kMutexCentralProtocol}}};
+  for (auto& spec : mutex_algorithm_specs()) {
+    out.push_back(
+        {.spec = std::move(spec), .checkers = checkers, .protocols = {kMutexCentralProtocol}});
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "synod/check/catalog.hpp"
 #include "synod/mutex/lock_service.hpp"
 #include "synod/mutex/mutex_workload.hpp"
 #include "synod/node/registry.hpp"
@@ -27,5 +28,8 @@ std::unique_ptr<Protocol> make_mutex_protocol(const MutexConfig& config);
 
 ProtocolSpec mutex_spec();                          // "mutex"
 std::vector<ProtocolSpec> mutex_algorithm_specs();  // "mutex-central", ...
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::mutex

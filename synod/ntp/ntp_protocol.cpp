@@ -317,4 +317,10 @@ ProtocolSpec ntp_spec() {
           }};
 }
 
+Catalog catalog() {
+  return {{.spec = ntp_spec(),
+           .checkers = fixed_checkers([] { return CheckerList{}; }),
+           .protocols = {kNtpProtocol}}};
+}
+
 }  // namespace synod::ntp

@@ -20,7 +20,9 @@
 #include <map>
 #include <string>
 
+#include "synod/check/catalog.hpp"
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 #include "synod/ntp/auth.hpp"
 #include "synod/ntp/clock_filter.hpp"
 #include "synod/ntp/discipline.hpp"
@@ -42,7 +44,7 @@ inline constexpr int kMaxPollShift = 4;
 
 class NtpProtocol final : public Protocol {
  public:
-  static constexpr ProtocolId kId = 72;
+  static constexpr ProtocolId kId = kNtpProtocol;
 
   explicit NtpProtocol(NtpOptions options, const KeyRing* keys = nullptr);
 
@@ -111,5 +113,8 @@ class NtpProtocol final : public Protocol {
 
 // "ntp": the protocol for `synod sim ntp` and `synod node --protocols ntp`.
 ProtocolSpec ntp_spec();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::ntp

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 #include "synod/rpc/call_options.hpp"
 #include "synod/rpc/dedup_table.hpp"
 #include "synod/rpc/interceptor.hpp"
@@ -80,7 +81,7 @@ using RawDone = std::function<void(Result<SharedBytes>)>;
 
 class Endpoint final : public Protocol {
  public:
-  static constexpr ProtocolId kId = 40;
+  static constexpr ProtocolId kId = kRpcProtocol;
 
   explicit Endpoint(RpcLimits limits = {}, std::vector<std::unique_ptr<App>> apps = {});
   ~Endpoint() override;

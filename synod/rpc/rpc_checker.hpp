@@ -10,10 +10,14 @@
 //  R4 results follow executions: a server reports a result only for a request it executed.
 #pragma once
 
+#include "synod/check/catalog.hpp"
 #include "synod/check/checker.hpp"
 
 namespace synod::rpc {
 
 CheckerList rpc_checkers();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::rpc

@@ -3,8 +3,10 @@
 #include <vector>
 
 #include "synod/rpc/lambda_app.hpp"
+#include "synod/rpc/rpc_checker.hpp"
 
-namespace synod::rpc::workload {
+namespace synod::rpc {
+namespace workload {
 namespace {
 
 class TallyServant final : public Tally {
@@ -149,4 +151,12 @@ ProtocolSpec workload_spec() {
           }};
 }
 
-}  // namespace synod::rpc::workload
+}  // namespace workload
+
+Catalog catalog() {
+  return {{.spec = workload::workload_spec(),
+           .checkers = fixed_checkers([] { return rpc_checkers(); }),
+           .protocols = {kRpcProtocol}}};
+}
+
+}  // namespace synod::rpc

@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "synod/node/mutant.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/runtime/envelope.hpp"
 
@@ -375,6 +376,11 @@ Result<std::vector<std::unique_ptr<Protocol>>> build_protocols(const NodeConfig&
     }
     static const ProtocolOptions kNone;
     auto it = config.protocol_options.find(name);
+    if (it != config.protocol_options.end() && it->second.contains(std::string(kMutantOption))) {
+      return invalid_argument("protocol " + name +
+                              ": 'mutant' breaks a rule on purpose and exists only for "
+                              "synod sim and the tests; a deployed node never runs one");
+    }
     auto p = spec->make(it == config.protocol_options.end() ? kNone : it->second);
     if (!p) return invalid_argument("protocol " + name + ": " + p.status().message());
     if (!ids.insert((*p)->id()).second) {

@@ -31,6 +31,29 @@ std::uint64_t node_life_seed(std::uint64_t seed, NodeId id, std::uint32_t life) 
 
 enum class Kind : std::uint8_t { kStart, kDeliver, kTimer, kAction, kHeal, kEnd };
 
+// A protocol assertion inside a simulated run: thrown by the simulator's assert handler and
+// caught by its event loop, which turns it into a violation of that seed (the sweep goes on).
+struct AssertionFailed {
+  std::string message;
+};
+
+[[noreturn]] void throw_assertion(const char* expr, const char* file, int line) {
+  throw AssertionFailed{std::string("assertion failed: ") + expr + " at " + file + ":" +
+                        std::to_string(line)};
+}
+
+std::string_view kind_name(Kind k) {
+  switch (k) {
+    case Kind::kStart: return "start";
+    case Kind::kDeliver: return "delivery";
+    case Kind::kTimer: return "timer";
+    case Kind::kAction: return "fault action";
+    case Kind::kHeal: return "heal";
+    case Kind::kEnd: return "end";
+  }
+  return "?";
+}
+
 }  // namespace
 
 struct Simulator::Pending {
@@ -107,6 +130,15 @@ Simulator::Simulator(SimOptions options, ProtocolFactory factory, CheckerList ch
       net_rng_(Rng(options_.seed).fork(1)),
       stamping_(options_.stamp || trace != nullptr) {
   SYNOD_ASSERT(options_.nodes >= 1);
+  // No liveness check may be vacuous: the healthy phase lasts at least as long as every
+  // checker's liveness window (the effective value is in SimResult::stabilize_ns).
+  for (const auto& c : checkers_) {
+    if (c->liveness_window() > options_.stabilize) {
+      options_.stabilize = c->liveness_window();
+      result_.stabilize_raised_by = std::string(c->name());
+    }
+  }
+  result_.stabilize_ns = options_.stabilize.count();
   const std::uint32_t n = options_.nodes;
   for (NodeId id = 1; id <= n; ++id) {
     std::vector<NodeId> peers;
@@ -195,7 +227,7 @@ void Simulator::run_until(std::int64_t t_ns) {
           Violation{"simulator", "event limit exceeded (runaway protocol?)", event_seq_, now_ns_};
       break;
     }
-    process(item.slot);
+    if (!process_guarded(item.slot)) break;
   }
   if (!result_.violation) now_ns_ = std::max(now_ns_, t_ns);
   result_.sim_ns = now_ns_;
@@ -208,9 +240,17 @@ SimResult Simulator::run() {
     std::vector<NodeId> up;
     std::vector<NodeId> down;
     for (const auto& n : nodes_) (n->up ? up : down).push_back(n->id_);
+    const detail::ScopedAssertHandler guard(&throw_assertion);
     for (auto& c : checkers_) {
-      if (auto v = c->at_quiescence(up, down)) {
-        result_.violation = Violation{std::string(c->name()), *v, event_seq_, now_ns_};
+      try {
+        if (auto v = c->at_quiescence(up, down)) {
+          result_.violation = Violation{std::string(c->name()), *v, event_seq_, now_ns_};
+          break;
+        }
+      } catch (const AssertionFailed& a) {
+        result_.violation =
+            Violation{"assertion", a.message + " (in checker " + std::string(c->name()) + ")",
+                      event_seq_, now_ns_};
         break;
       }
     }
@@ -218,6 +258,27 @@ SimResult Simulator::run() {
   result_.trace_hash = hash_;
   if (trace_ != nullptr) trace_->flush();
   return result_;
+}
+
+bool Simulator::process_guarded(std::uint32_t slot) {
+  const Pending& p = slab_[slot];
+  const Kind kind = p.kind;
+  const NodeId node = p.node;
+  const NodeId from = p.from;
+  const ProtocolId protocol = p.protocol;
+  const detail::ScopedAssertHandler guard(&throw_assertion);
+  try {
+    process(slot);
+    return true;
+  } catch (const AssertionFailed& a) {
+    std::string where = std::string(kind_name(kind));
+    if (node != 0) where += " on node " + std::to_string(node);
+    if (kind == Kind::kDeliver) where += " from node " + std::to_string(from);
+    if (protocol != 0) where += ", protocol " + std::to_string(protocol);
+    result_.violation =
+        Violation{"assertion", a.message + " (handling the " + where + ")", event_seq_, now_ns_};
+    return false;
+  }
 }
 
 void Simulator::process(std::uint32_t slot) {

@@ -54,6 +54,10 @@ struct SimResult {
   std::uint64_t messages_sent = 0;
   std::uint64_t messages_dropped = 0;
   std::optional<Violation> violation;
+  // The stabilisation phase the run used: the requested one, or longer when a checker's liveness
+  // window needed more (named here).
+  std::int64_t stabilize_ns = 0;
+  std::string stabilize_raised_by;
 };
 
 class Simulator {
@@ -105,6 +109,8 @@ class Simulator {
   std::uint32_t alloc(Pending p);
   void schedule(std::int64_t time, std::uint32_t slot);
   void process(std::uint32_t slot);
+  // process() with protocol assertions caught: false (and a violation recorded) if one fired.
+  bool process_guarded(std::uint32_t slot);
   void deliver(Pending& p);
   void fire_timer(Pending& p);
 

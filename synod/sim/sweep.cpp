@@ -35,7 +35,11 @@ SweepResult run_sweep(const SweepOptions& options, const ProtocolFactory& protoc
     ++out.seeds;
     out.events += r.events;
     out.sim_seconds += static_cast<double>(r.sim_ns) / 1e9;
-    if (i == 0) out.first_trace_hash = r.trace_hash;
+    if (i == 0) {
+      out.first_trace_hash = r.trace_hash;
+      out.stabilize_ns = r.stabilize_ns;
+      out.stabilize_raised_by = r.stabilize_raised_by;
+    }
     if (r.violation) {
       out.violations.push_back({seed, *r.violation, to_string(plan_for_seed(options, seed))});
     }

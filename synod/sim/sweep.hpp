@@ -35,7 +35,9 @@ struct SweepResult {
   double sim_seconds = 0;
   double wall_seconds = 0;
   std::uint64_t first_trace_hash = 0;
-  bool replay_matches = true;  // the first seed, run twice, gave the same trace hash
+  std::int64_t stabilize_ns = 0;    // the stabilisation phase the seeds ran (see SimResult)
+  std::string stabilize_raised_by;  // the checker whose liveness window lengthened it, if any
+  bool replay_matches = true;       // the first seed, run twice, gave the same trace hash
   double events_per_sec() const {
     return wall_seconds > 0 ? static_cast<double>(events) / wall_seconds : 0;
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "synod/node/protocol_ids.hpp"
 #include "synod/snapshot/snapshottable.hpp"
 #include "synod/wire/codec.hpp"
 
@@ -42,7 +43,7 @@ struct Transfer {
 
 class Bank final : public Snapshottable {
  public:
-  static constexpr ProtocolId kId = 80;
+  static constexpr ProtocolId kId = kBankProtocol;
 
   explicit Bank(BankOptions options) : options_(options) {}
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "synod/channel/reliable_channel.hpp"
+#include "synod/snapshot/bank_checker.hpp"
 
 namespace synod::snapshot {
 
@@ -50,6 +51,12 @@ ProtocolSpec bank_snapshot_spec() {
             if (!c) return c.status();
             return make_bank_snapshot(*c);
           }};
+}
+
+Catalog catalog() {
+  return {{.spec = bank_snapshot_spec(),
+           .checkers = fixed_checkers([] { return bank_checkers(); }),
+           .protocols = {kBankProtocol}}};
 }
 
 }  // namespace synod::snapshot

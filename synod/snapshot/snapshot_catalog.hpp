@@ -4,6 +4,7 @@
 // timeout (snapshot layer).
 #pragma once
 
+#include "synod/check/catalog.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/snapshot/bank.hpp"
 #include "synod/snapshot/snapshot_layer.hpp"
@@ -18,5 +19,8 @@ struct BankSnapshotConfig {
 Result<BankSnapshotConfig> parse_bank_snapshot_options(const ProtocolOptions& opts);
 std::unique_ptr<Protocol> make_bank_snapshot(const BankSnapshotConfig& config);
 ProtocolSpec bank_snapshot_spec();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::snapshot

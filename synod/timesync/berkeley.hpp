@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 #include "synod/timesync/berkeley_messages.hpp"
 #include "synod/timesync/clock_options.hpp"
 #include "synod/timesync/software_clock.hpp"
@@ -59,7 +60,7 @@ struct BerkeleyRound {
 
 class Berkeley final : public Protocol {
  public:
-  static constexpr ProtocolId kId = 71;
+  static constexpr ProtocolId kId = kBerkeleyProtocol;
 
   explicit Berkeley(BerkeleyOptions options);
 

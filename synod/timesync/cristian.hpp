@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "synod/node/protocol.hpp"
+#include "synod/node/protocol_ids.hpp"
 #include "synod/rpc/endpoint.hpp"
 #include "synod/timesync/clock_options.hpp"
 #include "synod/timesync/software_clock.hpp"
@@ -58,7 +59,7 @@ struct CristianRound {
 
 class Cristian final : public Protocol {
  public:
-  static constexpr ProtocolId kId = 70;
+  static constexpr ProtocolId kId = kCristianProtocol;
 
   explicit Cristian(CristianOptions options);
   ~Cristian() override;

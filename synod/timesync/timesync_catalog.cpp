@@ -41,4 +41,13 @@ CheckerList berkeley_catalog_checkers() {
   return berkeley_checkers(o);
 }
 
+Catalog catalog() {
+  return {{.spec = cristian_spec(),
+           .checkers = fixed_checkers([] { return cristian_catalog_checkers(); }),
+           .protocols = {kCristianProtocol}},
+          {.spec = berkeley_spec(),
+           .checkers = fixed_checkers([] { return berkeley_catalog_checkers(); }),
+           .protocols = {kBerkeleyProtocol}}};
+}
+
 }  // namespace synod::timesync

@@ -4,6 +4,7 @@
 // and the checker settings the catalog uses for both simulated runs and real traces.
 #pragma once
 
+#include "synod/check/catalog.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/timesync/berkeley_checker.hpp"
 #include "synod/timesync/cristian_checker.hpp"
@@ -20,5 +21,8 @@ ProtocolSpec berkeley_spec();
 inline constexpr Duration kTraceSlack = std::chrono::microseconds(500);
 CheckerList cristian_catalog_checkers();
 CheckerList berkeley_catalog_checkers();
+
+// This layer's registry entries (see synod/check/catalog.hpp).
+Catalog catalog();
 
 }  // namespace synod::timesync
