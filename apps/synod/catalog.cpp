@@ -4,6 +4,7 @@
 #include "synod/channel/channel_catalog.hpp"
 #include "synod/election/election_catalog.hpp"
 #include "synod/heartbeat/heartbeat.hpp"
+#include "synod/multicast/multicast_catalog.hpp"
 #include "synod/mutex/mutex_catalog.hpp"
 #include "synod/ntp/ntp_protocol.hpp"
 #include "synod/rpc/rpc_checker.hpp"
@@ -26,6 +27,7 @@ const Catalog& catalog() {
              ntp::catalog(),
              examples::catalog(),
              snapshot::catalog(),
+             multicast::catalog(),
          }) {
       for (auto& e : layer) all.push_back(std::move(e));
     }

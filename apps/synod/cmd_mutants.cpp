@@ -23,6 +23,7 @@ struct MutantsArgs {
   std::vector<std::string> protocols;
   bool json = false;
   bool markdown = false;
+  bool list = false;
 };
 
 struct Outcome {
@@ -135,6 +136,15 @@ int run_mutants(const MutantsArgs& a) {
   if (entries.empty()) {
     for (const auto& e : catalog()) entries.push_back(&e);
   }
+  if (a.list) {
+    for (const CatalogEntry* e : entries) {
+      for (const auto& m : e->mutants) {
+        std::printf("%s\t%s\t%s\t%s\n", e->spec.name.c_str(), m.tag.c_str(), m.caught_by.c_str(),
+                    m.rule.c_str());
+      }
+    }
+    return kExitOk;
+  }
   std::vector<Outcome> outcomes;
   for (const CatalogEntry* e : entries) {
     for (const auto& m : e->mutants) {
@@ -196,6 +206,8 @@ void add_mutants_command(CLI::App& app, Commands& out) {
   sub->add_option("protocol", args->protocols, "Protocols to sweep (default: every one)");
   sub->add_flag("--json", args->json, "Print one JSON object");
   sub->add_flag("--markdown", args->markdown, "Print the table of docs/checkers.md");
+  sub->add_flag("--list", args->list,
+                "List the mutants (protocol, tag, checker, rule; tab-separated) without running");
   out.push_back({sub, [args] { return run_mutants(*args); }});
 }
 

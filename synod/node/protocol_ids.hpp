@@ -27,7 +27,8 @@ namespace synod {
   X(kCristianProtocol, 70, "cristian")                         \
   X(kBerkeleyProtocol, 71, "berkeley")                         \
   X(kNtpProtocol, 72, "ntp")                                   \
-  X(kBankProtocol, 80, "bank")
+  X(kBankProtocol, 80, "bank")                                 \
+  X(kBMulticastProtocol, 90, "bmulticast")
 
 #define SYNOD_DEFINE_PROTOCOL_ID(name, value, text) inline constexpr ProtocolId name = value;
 SYNOD_PROTOCOL_IDS(SYNOD_DEFINE_PROTOCOL_ID)
