@@ -1,5 +1,8 @@
-// The lock service's failure detector, kept behind the shape synod/detect's detector will have
-// (record_heartbeat(peer, now) / poll(now) -> transitions) so it can be swapped for it.
+// The lock service's failure detector: a fixed silence timeout, with the same shape as
+// synod/detect's phi-accrual detector (record_heartbeat(peer, now) / poll(now) -> transitions).
+// It was meant to be swapped for that one and was not: the lock service needs two things the
+// phi detector does not do, time counted in the host's ticks (below) and adopting the
+// suspicions peers report; the swap waits until synod/detect offers both.
 //
 // It suspects a peer silent for `suspect_after` and trusts it again on the next message. It also
 // adopts the suspicions its peers report on their heartbeats, for peers it has not heard from
