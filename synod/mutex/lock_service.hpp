@@ -29,6 +29,9 @@ namespace synod::mutex {
 enum class Algorithm : std::uint8_t { kCentral, kRicartAgrawala, kSuzukiKasami, kTokenRing };
 
 std::string_view algorithm_name(Algorithm a);  // "central", "ricart-agrawala", ...
+// Each algorithm is its own protocol (synod/node/protocol_ids.hpp), so several can run on one
+// node: kMutexCentralProtocol, kMutexRicartAgrawalaProtocol, ...
+ProtocolId protocol_id(Algorithm a);
 
 struct LockOptions {
   Algorithm algorithm = Algorithm::kCentral;
@@ -71,16 +74,15 @@ enum class LockState : std::uint8_t { kIdle, kWaiting, kHolding };
 
 class LockService final : public Protocol, private LockHost {
  public:
-  static constexpr ProtocolId kId = kMutexCentralProtocol;
-
   LockService(LockOptions options, std::unique_ptr<LockClient> client);
   // With an algorithm built by the caller (tests: the negative control's broken variant).
   LockService(LockOptions options, std::unique_ptr<LockAlgorithm> algorithm,
               std::unique_ptr<LockClient> client);
   ~LockService() override;
 
-  ProtocolId id() const override { return kId; }
-  std::string_view name() const override { return "mutex"; }
+  ProtocolId id() const override { return protocol_id(options_.algorithm); }
+  // "mutex-central", ...: the name of the protocol id (status, storage and commands use it).
+  std::string_view name() const override { return protocol_id_name(id()); }
   void on_start(Context& ctx) override;
   void on_message(Context& ctx, NodeId from, ByteView payload) override;
   void on_timer(Context& ctx, std::uint64_t tag) override;

@@ -97,28 +97,44 @@ ProtocolSpec mutex_spec() {
           }};
 }
 
+ProtocolSpec algorithm_spec(Algorithm a) {
+  const std::string name(algorithm_name(a));
+  return {std::string(protocol_id_name(protocol_id(a))),
+          "lock service, " + name + " algorithm (see 'mutex')",
+          [name](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
+            ProtocolOptions o = opts;
+            o["algo"] = name;
+            auto c = parse_mutex_options(o);
+            if (!c) return c.status();
+            return make_mutex_protocol(*c);
+          }};
+}
+
 std::vector<ProtocolSpec> mutex_algorithm_specs() {
   std::vector<ProtocolSpec> out;
-  for (Algorithm a : kAll) {
-    const std::string name(algorithm_name(a));
-    out.push_back({"mutex-" + name, "lock service, " + name + " algorithm (see 'mutex')",
-                   [name](const ProtocolOptions& opts) -> Result<std::unique_ptr<Protocol>> {
-                     ProtocolOptions o = opts;
-                     o["algo"] = name;
-                     auto c = parse_mutex_options(o);
-                     if (!c) return c.status();
-                     return make_mutex_protocol(*c);
-                   }});
-  }
+  for (Algorithm a : kAll) out.push_back(algorithm_spec(a));
   return out;
 }
 
 Catalog catalog() {
-  const auto checkers = fixed_checkers([] { return mutex_checkers(); });
-  Catalog out{{.spec = mutex_spec(), .checkers = checkers, .protocols = {kMutexCentralProtocol}}};
-  for (auto& spec : mutex_algorithm_specs()) {
-    out.push_back(
-        {.spec = std::move(spec), .checkers = checkers, .protocols = {kMutexCentralProtocol}});
+  // The checkers follow the options (the algorithm picks the protocol id they read); options
+  // the parser refuses never reach a run, so a refused set gets the defaults' checkers.
+  const auto checkers_for = [](std::string forced) {
+    return [forced](const ProtocolOptions& opts) {
+      ProtocolOptions o = opts;
+      if (!forced.empty()) o["algo"] = forced;
+      auto c = parse_mutex_options(o);
+      return mutex_checkers(c ? c->lock.algorithm : Algorithm::kCentral);
+    };
+  };
+  std::vector<ProtocolId> all;
+  for (Algorithm a : kAll) all.push_back(protocol_id(a));
+  Catalog out{{.spec = mutex_spec(), .checkers = checkers_for(""), .protocols = all}};
+  for (Algorithm a : kAll) {
+    const std::string name(algorithm_name(a));
+    out.push_back({.spec = algorithm_spec(a),
+                   .checkers = checkers_for(name),
+                   .protocols = {protocol_id(a)}});
   }
   return out;
 }

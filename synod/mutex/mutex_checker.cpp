@@ -15,7 +15,8 @@ std::string node_str(NodeId n) { return "node " + std::to_string(n); }
 
 class MutexChecker final : public Checker {
  public:
-  explicit MutexChecker(std::shared_ptr<CheckStats> stats) : stats_(std::move(stats)) {
+  MutexChecker(Algorithm algorithm, std::shared_ptr<CheckStats> stats)
+      : protocol_(protocol_id(algorithm)), stats_(std::move(stats)) {
     if (stats_) ++stats_->runs;
   }
 
@@ -27,7 +28,7 @@ class MutexChecker final : public Checker {
       case EventKind::kRecover: up_[e.node] = true; return std::nullopt;
       case EventKind::kCrash: crash(e); return std::nullopt;
       case EventKind::kObserve:
-        if (e.protocol != LockService::kId) return std::nullopt;
+        if (e.protocol != protocol_) return std::nullopt;
         return observe(e);
       default: return std::nullopt;
     }
@@ -179,6 +180,7 @@ class MutexChecker final : public Checker {
     return std::nullopt;
   }
 
+  ProtocolId protocol_;
   std::shared_ptr<CheckStats> stats_;
   std::map<NodeId, bool> up_;
   std::map<NodeId, std::int64_t> last_crash_;
@@ -196,9 +198,9 @@ class MutexChecker final : public Checker {
 
 }  // namespace
 
-CheckerList mutex_checkers(std::shared_ptr<CheckStats> stats) {
+CheckerList mutex_checkers(Algorithm algorithm, std::shared_ptr<CheckStats> stats) {
   CheckerList list;
-  list.push_back(std::make_unique<MutexChecker>(std::move(stats)));
+  list.push_back(std::make_unique<MutexChecker>(algorithm, std::move(stats)));
   return list;
 }
 

@@ -20,6 +20,7 @@
 #include <memory>
 
 #include "synod/check/checker.hpp"
+#include "synod/mutex/lock_service.hpp"
 
 namespace synod::mutex {
 
@@ -32,7 +33,9 @@ struct CheckStats {
   std::uint64_t fenced = 0;  // grants below an earlier token: a fenced resource refuses them
 };
 
-// `stats` (optional) accumulates over every checker list made with it.
-CheckerList mutex_checkers(std::shared_ptr<CheckStats> stats = nullptr);
+// Checkers of the lock service running `algorithm` (they read only its protocol id's events, so
+// several algorithms on one node are judged apart). `stats` (optional) accumulates over every
+// checker list made with it.
+CheckerList mutex_checkers(Algorithm algorithm, std::shared_ptr<CheckStats> stats = nullptr);
 
 }  // namespace synod::mutex
