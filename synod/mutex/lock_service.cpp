@@ -32,6 +32,16 @@ std::string_view algorithm_name(Algorithm a) {
   return "?";
 }
 
+ProtocolId protocol_id(Algorithm a) {
+  switch (a) {
+    case Algorithm::kCentral: return kMutexCentralProtocol;
+    case Algorithm::kRicartAgrawala: return kMutexRicartAgrawalaProtocol;
+    case Algorithm::kSuzukiKasami: return kMutexSuzukiKasamiProtocol;
+    case Algorithm::kTokenRing: return kMutexTokenRingProtocol;
+  }
+  return kMutexCentralProtocol;
+}
+
 std::unique_ptr<LockAlgorithm> make_algorithm(const LockOptions& o) {
   const auto ticks = [&o](Duration d) {
     return static_cast<std::uint64_t>(std::max<std::int64_t>(1, d.count() / o.tick.count()));
@@ -98,7 +108,7 @@ void LockService::on_message(Context& ctx, NodeId from, ByteView payload) {
   }
   detector_.record_heartbeat(from, elapsed());
   if (m->kind() == MsgType::kHeartbeat) {
-    for (NodeId x : m->queue) {
+    for (NodeId x : m->suspects) {
       if (x != ctx.self() && detector_.adopt(x, elapsed(), 2 * heartbeat_interval())) suspect(x);
     }
     algo_->on_heartbeat(*this, from, *m);
@@ -145,10 +155,9 @@ void LockService::suspect(NodeId peer) {
 }
 
 void LockService::heartbeat() {
-  MutexMsg hb;
-  hb.type = static_cast<std::uint32_t>(MsgType::kHeartbeat);
+  MutexMsg hb = make_msg(MsgType::kHeartbeat);
   const auto suspects = detector_.suspects();
-  hb.queue.assign(suspects.begin(), suspects.end());
+  hb.suspects.assign(suspects.begin(), suspects.end());
   algo_->fill_heartbeat(hb);
   for (NodeId p : ctx_->peers()) {
     // A full window means the peer has not acknowledged for a while: the detector already knows,

@@ -8,11 +8,10 @@ namespace {
 
 constexpr std::string_view kClockKey = "ra.clock";
 
-MutexMsg msg(MsgType t, std::uint64_t ts, std::uint64_t token = 0) {
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(t);
-  m.ts = ts;
-  m.token = token;
+MutexMsg msg(MsgType t, std::uint64_t request_ts, std::uint64_t clock = 0) {
+  MutexMsg m = make_msg(t);
+  m.request_ts = request_ts;
+  m.clock = clock;
   return m;
 }
 
@@ -55,7 +54,7 @@ bool RicartAgrawala::caught_up(LockHost& h) const {
 }
 
 void RicartAgrawala::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
-  clock_ = std::max(clock_, hb.ts);
+  clock_ = std::max(clock_, hb.clock);
   clock_from_.insert(from);
   if (deferred_start_ && h.waiting() && caught_up(h)) {
     deferred_start_ = false;
@@ -90,16 +89,16 @@ bool RicartAgrawala::defer(const LockHost& h, std::uint64_t their_key) const {
 }
 
 void RicartAgrawala::on_request(LockHost& h, NodeId from, const MutexMsg& m) {
-  if (!tick_clock(h, m.ts)) return;  // cannot persist: no reply rather than an unsafe one
+  if (!tick_clock(h, m.request_ts)) return;  // cannot persist: no reply rather than an unsafe one
   rejoin(h, from);  // it is alive: if we had written it off, it must see our request first
-  if (defer(h, ra_key(m.ts, from))) {
-    const std::pair<NodeId, std::uint64_t> entry(from, m.ts);
+  if (defer(h, ra_key(m.request_ts, from))) {
+    const std::pair<NodeId, std::uint64_t> entry(from, m.request_ts);
     // A retried request is queued once.
     if (std::find(deferred_.begin(), deferred_.end(), entry) == deferred_.end()) {
       deferred_.push_back(entry);
     }
   } else {
-    reply(h, from, m.ts);  // "else reply immediately to pi"
+    reply(h, from, m.request_ts);  // "else reply immediately to pi"
   }
 }
 
@@ -108,8 +107,8 @@ void RicartAgrawala::reply(LockHost& h, NodeId to, std::uint64_t ts) {
 }
 
 void RicartAgrawala::on_reply(LockHost& h, NodeId from, const MutexMsg& m) {
-  clock_ = std::max(clock_, m.token);
-  if (!h.waiting() || m.ts != my_ts_) return;  // answers an earlier request: ignore
+  clock_ = std::max(clock_, m.clock);
+  if (!h.waiting() || m.request_ts != my_ts_) return;  // answers an earlier request: ignore
   awaiting_.erase(from);
   replied_.insert(from);
   maybe_enter(h);

@@ -49,7 +49,7 @@ class RicartAgrawala : public LockAlgorithm {
   void on_restarted(LockHost& h, NodeId peer) override;
   void on_trust(LockHost& h, NodeId peer) override { rejoin(h, peer); }
   void on_tick(LockHost& h) override;
-  void fill_heartbeat(MutexMsg& hb) const override { hb.ts = clock_; }
+  void fill_heartbeat(MutexMsg& hb) const override { hb.clock = clock_; }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::uint64_t request_key() const override { return my_key_; }
   std::string status_json() const override;

@@ -41,7 +41,7 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
   void on_suspect(LockHost& h, NodeId peer) override;
   void on_restarted(LockHost& h, NodeId peer) override;
   void on_tick(LockHost& h) override;
-  void fill_heartbeat(MutexMsg& hb) const override { hb.gen = recovery_.promised(); }
+  void fill_heartbeat(MutexMsg& hb) const override { hb.generation = recovery_.promised(); }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::string status_json() const override;
 
@@ -60,7 +60,7 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
                   const std::map<NodeId, std::uint64_t>& answers) override;
 
   std::size_t index(NodeId n) const;
-  void broadcast_request(LockHost& h, std::uint32_t retry);
+  void broadcast_request(LockHost& h, bool retry);
   void on_request(LockHost& h, NodeId from, const MutexMsg& m);
   void on_token(LockHost& h, NodeId from, const MutexMsg& m);
   void enter(LockHost& h);

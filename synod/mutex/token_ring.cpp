@@ -54,10 +54,9 @@ void TokenRing::release(LockHost& h) {
 void TokenRing::pass(LockHost& h) {
   const NodeId next = successor(h);
   if (next == kNoNode) return;  // alone: keep it; on_tick tries again
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(MsgType::kRingToken);
-  m.gen = gen_;
-  m.token = counter_;
+  MutexMsg m = make_msg(MsgType::kRingToken);
+  m.generation = gen_;
+  m.counter = counter_;
   has_token_ = false;
   last_sent_to_ = next;
   ++passes_;
@@ -71,13 +70,13 @@ void TokenRing::drop_stale(LockHost& h) {
 }
 
 void TokenRing::on_token(LockHost& h, const MutexMsg& m) {
-  if (has_token_ || !recovery_.accept(h, m.gen)) {
-    observe_token(h, "token_stale", m.gen);  // an older generation: discarded
+  if (has_token_ || !recovery_.accept(h, m.generation)) {
+    observe_token(h, "token_stale", m.generation);  // an older generation: discarded
     return;
   }
   has_token_ = true;
-  gen_ = m.gen;
-  counter_ = m.token;
+  gen_ = m.generation;
+  counter_ = m.counter;
   arrived_ = ticks_;
   observe_token(h, "token_recv", gen_);
   got_token(h);
@@ -108,8 +107,8 @@ void TokenRing::on_tick(LockHost& h) {
 
 void TokenRing::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
   (void)from;
-  if (hb.gen <= recovery_.promised() || !recovery_.accept(h, hb.gen)) return;
-  if (has_token_ && gen_ < hb.gen && !h.holding()) drop_stale(h);
+  if (hb.generation <= recovery_.promised() || !recovery_.accept(h, hb.generation)) return;
+  if (has_token_ && gen_ < hb.generation && !h.holding()) drop_stale(h);
 }
 
 void TokenRing::convert_token(LockHost& h, std::uint64_t gen) {

@@ -39,7 +39,7 @@ class TokenRing final : public LockAlgorithm, private TokenKeeper {
   void on_suspect(LockHost& h, NodeId peer) override { recovery_.on_suspect(h, peer); }
   void on_restarted(LockHost& h, NodeId peer) override { recovery_.on_restarted(h, peer); }
   void on_tick(LockHost& h) override;
-  void fill_heartbeat(MutexMsg& hb) const override { hb.gen = recovery_.promised(); }
+  void fill_heartbeat(MutexMsg& hb) const override { hb.generation = recovery_.promised(); }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::string status_json() const override;
 
