@@ -33,7 +33,8 @@ void Central::request(LockHost& h) {
     enqueue(h.self());
     grant_next(h);
   } else if (coordinator_ != kNoNode && coordinator_ != h.self()) {
-    h.send(coordinator_, msg(MsgType::kRequest, epoch_));
+    h.send(coordinator_, msg(MsgType::kRequest, epoch_));  // CC1
+    if (h.mutant().breaks("CC1")) h.send(coordinator_, msg(MsgType::kRequest, epoch_));
   }
   // Without a coordinator (or while our own round collects) the request waits: the round's
   // STATE_QUERY, or finish_round for our own, collects it.
@@ -185,12 +186,15 @@ void Central::enqueue(NodeId n) {
 }
 
 void Central::grant_next(LockHost& h) {
-  if (!leading_ || holder_ != kNoNode || queue_.empty()) return;
+  // CC2: only while nobody holds the lock.
+  if (!leading_ || (holder_ != kNoNode && !h.mutant().breaks("CC2")) || queue_.empty()) return;
   // No sync per grant: the epoch is unique to this term of leadership (promised durably before
   // the round) and a restarted node can only lead again under a new, larger epoch, so
   // (epoch, counter) never repeats even though the counter lives in memory. (Session 1 synced the
   // counter on every grant: one fsync, ~10 ms on this VM, in every synchronization delay.)
-  const std::uint64_t token = fencing_token(epoch_, counter_ + 1);
+  // CC4: (epoch, counter).
+  const std::uint64_t token =
+      h.mutant().breaks("CC4") ? counter_ + 1 : fencing_token(epoch_, counter_ + 1);
   ++counter_;
   holder_ = queue_.front();
   queue_.pop_front();
@@ -222,7 +226,9 @@ void Central::on_message(LockHost& h, NodeId from, const MutexMsg& m) {
       break;
     case MsgType::kGrant: on_grant(h, from, m); break;
     case MsgType::kRelease:
-      if ((leading_ || collecting_) && m.epoch == epoch_ && holder_ == from) {
+      // CC3: the holder's release frees the lock; the head of the queue gets it.
+      if ((leading_ || collecting_) && m.epoch == epoch_ && holder_ == from &&
+          !h.mutant().breaks("CC3")) {
         holder_ = kNoNode;
         grant_next(h);
       }

@@ -134,6 +134,42 @@ INSTANTIATE_TEST_SUITE_P(Mutex, Scenario,
                            return n;
                          });
 
+// Options the algorithms cannot work with are refused, with the reason.
+TEST(MutexOptions, RefusesUnusableSettings) {
+  const auto refused = [](const ProtocolOptions& o, std::string_view why) {
+    auto c = parse_mutex_options(o);
+    if (c) return ::testing::AssertionFailure() << "accepted";
+    if (c.status().message().find(why) == std::string::npos) {
+      return ::testing::AssertionFailure() << c.status().message();
+    }
+    return ::testing::AssertionSuccess();
+  };
+  // A token timeout below one tick: the token algorithms would probe on every tick (livelock).
+  EXPECT_TRUE(refused({{"algo", "token-ring"}, {"token_timeout", "10ms"}}, "livelock"));
+  EXPECT_TRUE(refused({{"algo", "suzuki-kasami"}, {"token_timeout", "0s"}}, "token_timeout"));
+  EXPECT_TRUE(refused({{"tick", "0s"}}, "must be positive"));
+  EXPECT_TRUE(refused({{"retry", "1ms"}}, "retry"));
+  EXPECT_TRUE(refused({{"hold_min", "50ms"}, {"hold_max", "10ms"}}, "hold_min <= hold_max"));
+  EXPECT_TRUE(refused({{"suspect_after", "100ms"}}, "2 heartbeat intervals"));
+  EXPECT_TRUE(refused({{"think", "-1ms"}}, "think"));
+  EXPECT_TRUE(refused({{"ring_idle_hold", "-1ms"}}, "ring_idle_hold"));
+  EXPECT_TRUE(refused({{"mutant", "XX9"}}, "not a rule"));
+  // At the edge: exactly one tick is usable.
+  EXPECT_TRUE(parse_mutex_options({{"token_timeout", "50ms"}, {"retry", "50ms"}}));
+}
+
+// The liveness window follows the options: a longer suspicion timeout or token timeout makes
+// the simulator wait longer after healing before L1/T1 judge.
+TEST(MutexOptions, LivenessWindowFollowsTheTimeouts) {
+  MutexConfig c = config(Algorithm::kTokenRing);
+  const Duration base = mutex_liveness_window(c.lock, c.workload);
+  EXPECT_GT(base, c.lock.suspect_after + c.lock.token_timeout);
+  c.lock.suspect_after = std::chrono::seconds(20);
+  EXPECT_EQ(mutex_liveness_window(c.lock, c.workload), base + std::chrono::seconds(15));
+  const auto checkers = mutex_checkers(c);
+  EXPECT_EQ(checkers[0]->liveness_window(), base + std::chrono::seconds(15));
+}
+
 TEST(MutexOptions, AreValidated) {
   EXPECT_TRUE(parse_mutex_options({{"algo", "token-ring"}, {"suspect_after", "3s"}}));
   EXPECT_EQ(parse_mutex_options({{"algo", "ra"}})->lock.algorithm, Algorithm::kRicartAgrawala);
@@ -142,6 +178,8 @@ TEST(MutexOptions, AreValidated) {
   EXPECT_FALSE(parse_mutex_options({{"suspect_after", "100ms"}}));  // < 2 heartbeats
   EXPECT_FALSE(parse_mutex_options({{"hold_min", "50ms"}, {"hold_max", "10ms"}}));
   EXPECT_EQ(mutex_algorithm_specs().size(), 4U);
+  EXPECT_TRUE(parse_mutex_options({{"algo", "central"}, {"mutant", "CC2"}}));
+  EXPECT_FALSE(parse_mutex_options({{"algo", "central"}, {"mutant", "SK1"}}));  // not its rule
   EXPECT_TRUE(mutex_spec().make({{"algo", "suzuki-kasami"}}));
 }
 
@@ -164,7 +202,7 @@ TEST(MutexIds, TwoAlgorithmsOnOneNode) {
   };
   CheckerList checkers = mutex_checkers(Algorithm::kCentral);
   for (auto& c : mutex_checkers(Algorithm::kTokenRing)) checkers.push_back(std::move(c));
-  sim::Simulator s(sim_options("latency=uniform:1ms..5ms; @3s crash 2; @5s recover 2", 5), make,
+  sim::Simulator s(sim_options("latency=uniform:1ms..5ms; @3s crash 2; @5s restart 2", 5), make,
                    std::move(checkers));
   const auto r = s.run();
   ASSERT_FALSE(r.violation) << r.violation->checker << ": " << r.violation->message;

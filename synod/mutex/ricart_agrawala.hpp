@@ -1,13 +1,16 @@
 // Ricart-Agrawala: mutual exclusion by timestamped requests and deferred replies.
 //
 // The textbook rules (the seed's "Ricart-Agrawala"; Coulouris et al. 15.2), with state RELEASED /
-// REQUESTED / HELD taken from the lock service (idle / waiting / holding):
-//   on request:  state := REQUESTED; T := Lamport clock; multicast <T, i> to all other processes;
-//                wait until N-1 replies; state := HELD
-//   on receipt of <Tj, j> at i: if state = HELD or (state = REQUESTED and (T, i) < (Tj, j))
-//                then queue the request without replying, else reply at once
-//   on exit:     state := RELEASED; reply to every queued request
-// 2(N-1) messages per entry; requests are granted in (T, i) order, so (T, i) itself is the
+// REQUESTED / HELD taken from the lock service (idle / waiting / holding); tags cited at the
+// branches, mutants in the catalog:
+//  RA1 clock: T := Lamport clock, advanced past every timestamp received (requests, replies,
+//      heartbeats), so a new request is stamped above every request granted before it;
+//      state := REQUESTED; multicast <T, i> to all other processes
+//  RA2 on receipt of <Tj, j> at i: if state = HELD or (state = REQUESTED and (T, i) < (Tj, j))
+//      then queue the request without replying, else reply at once
+//  RA3 on exit: state := RELEASED; reply to every queued request
+//  RA4 enter (state := HELD) only when the N-1 replies (to this request: they echo T) are in
+// 2(N-1) messages per entry (checked by "mutex-messages" over failure-free phases); requests are granted in (T, i) order, so (T, i) itself is the
 // fencing token (T in the high bits, the node id in the low 20).
 //
 // The "special recovery measures" (a crashed process never replies):

@@ -46,19 +46,21 @@ void SuzukiKasami::broadcast_request(LockHost& h, bool retry) {
   m.request_number = rn_[index(h.self())];
   m.retry = retry;
   for (NodeId p : h.peers()) {
-    if (!h.suspected(p)) h.send(p, m);
+    if (h.suspected(p)) continue;
+    h.send(p, m);                              // SK1: once to every other process
+    if (h.mutant().breaks("SK1")) h.send(p, m);
   }
 }
 
 void SuzukiKasami::enter(LockHost& h) {
   satisfied_ = rn_[index(h.self())];
-  ++counter_;
+  ++counter_;  // SK4
   h.granted(fencing_token(gen_, counter_));
 }
 
 void SuzukiKasami::release(LockHost& h) {
-  // "LN[i] := RN_i[i]", then pass the token on.
-  ln_[index(h.self())] = rn_[index(h.self())];
+  // SK3: "LN[i] := RN_i[i]", then pass the token on.
+  if (!h.mutant().breaks("SK3")) ln_[index(h.self())] = rn_[index(h.self())];
   if (gen_ < recovery_.promised()) {
     drop_stale(h);  // a newer generation exists (we were cut off): this token is void
     return;
@@ -112,7 +114,7 @@ void SuzukiKasami::on_request(LockHost& h, NodeId from, const MutexMsg& m) {
   if (j >= members_.size() || members_[j] != from) return;
   // "RN_i[j] := max(RN_i[j], n); if i holds the idle token and RN_i[j] = LN[j] + 1, send it"
   rn_[j] = std::max(rn_[j], m.request_number);
-  if (has_token_ && !h.holding() && rn_[j] > ln_[j]) {
+  if (has_token_ && (!h.holding() || h.mutant().breaks("SK2")) && rn_[j] > ln_[j]) {  // SK2
     send_token(h, from);
     return;
   }
@@ -132,7 +134,7 @@ void SuzukiKasami::on_token(LockHost& h, NodeId from, const MutexMsg& m) {
   }
   has_token_ = true;
   gen_ = m.generation;
-  counter_ = m.counter;
+  if (!h.mutant().breaks("SK4")) counter_ = m.counter;  // SK4: the counter travels in the token
   ln_ = m.ln;
   queue_.assign(m.queue.begin(), m.queue.end());
   observe_token(h, "token_recv", gen_);

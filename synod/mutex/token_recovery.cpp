@@ -124,7 +124,10 @@ void TokenRecovery::on_answer(LockHost& h, NodeId from, const MutexMsg& m) {
 void TokenRecovery::maybe_finish(LockHost& h) {
   if (!probing_ || !awaiting_.empty()) return;
   probing_ = false;
-  if (!found_) keeper_.regenerate(h, promised_, answers_);
+  // SK5 / TR4 (the keeper's recovery rule): nobody has a token, so this round creates one.
+  if (!found_ && !h.mutant().breaks(keeper_.recovery_rule())) {
+    keeper_.regenerate(h, promised_, answers_);
+  }
 }
 
 void TokenRecovery::on_suspect(LockHost& h, NodeId peer) {

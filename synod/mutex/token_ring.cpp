@@ -18,7 +18,14 @@ void TokenRing::start(LockHost& h) {
 NodeId TokenRing::successor(LockHost& h) const {
   const auto me = std::lower_bound(ring_.begin(), ring_.end(), h.self()) - ring_.begin();
   const auto n = static_cast<std::ptrdiff_t>(ring_.size());
+  if (h.mutant().breaks("TR2")) {  // the lowest reachable other id, from every node
+    for (NodeId p : ring_) {
+      if (p != h.self() && h.reachable(p)) return p;
+    }
+    return kNoNode;
+  }
   for (std::ptrdiff_t k = 1; k < n; ++k) {
+    // TR2: the next reachable id, cyclically.
     const NodeId next = ring_[static_cast<std::size_t>((me + k) % n)];
     if (h.reachable(next)) return next;  // a crashed process is bypassed
   }
@@ -26,7 +33,7 @@ NodeId TokenRing::successor(LockHost& h) const {
 }
 
 void TokenRing::request(LockHost& h) {
-  if (has_token_) {
+  if (has_token_ || h.mutant().breaks("TR1")) {  // TR1: only with the token
     ++counter_;  // the token waits here only when no successor is reachable
     h.granted(fencing_token(gen_, counter_));
   }
@@ -38,7 +45,7 @@ void TokenRing::got_token(LockHost& h) {
   if (h.waiting()) {
     ++counter_;
     h.granted(fencing_token(gen_, counter_));
-  } else if (ticks_ - arrived_ >= idle_hold_ticks_) {
+  } else if (ticks_ - arrived_ >= idle_hold_ticks_ || h.mutant().breaks("TR5")) {  // TR5
     pass(h);
   }  // else on_tick passes it once the idle hold is over
 }
@@ -76,7 +83,7 @@ void TokenRing::on_token(LockHost& h, const MutexMsg& m) {
   }
   has_token_ = true;
   gen_ = m.generation;
-  counter_ = m.counter;
+  if (!h.mutant().breaks("TR3")) counter_ = m.counter;  // TR3: the counter travels in the token
   arrived_ = ticks_;
   observe_token(h, "token_recv", gen_);
   got_token(h);
