@@ -119,10 +119,10 @@ nlohmann::json read_lock(const runtime::LocalNode& n, const std::string& wanted)
   const auto names = lock_services(j);
   // The chosen service, else the node's first one.
   const std::string name = !wanted.empty() ? wanted : names.empty() ? "" : names.front();
-  const auto* lock = !name.empty() && j.is_object() && j.contains("protocols") &&
-                             j["protocols"].contains(name)
-                         ? &j["protocols"][name]
-                         : nullptr;
+  const auto* lock =
+      !name.empty() && j.is_object() && j.contains("protocols") && j["protocols"].contains(name)
+          ? &j["protocols"][name]
+          : nullptr;
   v["state"] = lock == nullptr ? "unresponsive" : lock->value("state", "?");
   if (lock != nullptr) {
     v["algo"] = lock->value("algo", "?");

@@ -50,7 +50,7 @@ void Central::release(LockHost& h) {
 }
 
 void Central::on_grant(LockHost& h, NodeId from, const MutexMsg& m) {
-  if (m.epoch != epoch_) return;                       // an older epoch's grant: fenced off
+  if (m.epoch != epoch_) return;                     // an older epoch's grant: fenced off
   if (coordinator_ == kNoNode) coordinator_ = from;  // restarted after promising this epoch
   if (from != coordinator_) return;
   if (!h.waiting()) {

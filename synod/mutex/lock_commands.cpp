@@ -79,7 +79,8 @@ void LockService::operator_acquire(CommandId id, std::string_view args) {
   operator_.abandoned = false;
   operator_.ttl = *ttl;
   operator_.asked_at = elapsed();
-  if (state_ == LockState::kIdle) acquire(input_.get());  // else: a wait abandoned earlier is resumed
+  if (state_ == LockState::kIdle)
+    acquire(input_.get());  // else: a wait abandoned earlier is resumed
 }
 
 void LockService::operator_granted() {
@@ -93,12 +94,12 @@ void LockService::operator_granted() {
   operator_.lease = input_.get().set_timer(operator_.ttl, TimerTag::of(LockTimer::kLease).raw());
   if (operator_.waiting != 0) {
     const auto waited = elapsed() - operator_.asked_at;
-    input_.get().reply(operator_.waiting, "{\"granted\":true,\"token\":" + std::to_string(token_) +
-                                       ",\"node\":" + std::to_string(input_.get().self()) +
-                                       ",\"algo\":\"" +
-                                       std::string(algorithm_name(options_.algorithm)) +
-                                       "\",\"waited_ms\":" + std::to_string(ms(waited)) +
-                                       ",\"lease_ms\":" + std::to_string(ms(operator_.ttl)) + "}");
+    input_.get().reply(operator_.waiting,
+                       "{\"granted\":true,\"token\":" + std::to_string(token_) +
+                           ",\"node\":" + std::to_string(input_.get().self()) + ",\"algo\":\"" +
+                           std::string(algorithm_name(options_.algorithm)) +
+                           "\",\"waited_ms\":" + std::to_string(ms(waited)) +
+                           ",\"lease_ms\":" + std::to_string(ms(operator_.ttl)) + "}");
     operator_.waiting = 0;
   }
 }

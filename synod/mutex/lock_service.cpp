@@ -217,7 +217,7 @@ void LockService::granted(std::uint64_t token) {
   state_ = LockState::kHolding;
   token_ = token;
   input_.get().observe("enter", {{"token", static_cast<std::int64_t>(token)},
-                          {"algo", static_cast<std::int64_t>(options_.algorithm)}});
+                                 {"algo", static_cast<std::int64_t>(options_.algorithm)}});
   if (client_) client_->on_granted(input_.get(), *this, token);
   if (operator_.owns) operator_granted();
 }

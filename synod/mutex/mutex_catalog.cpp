@@ -10,9 +10,8 @@ namespace synod::mutex {
 namespace {
 
 const std::set<std::string> kKeys = {
-    "algo",     "tick",     "heartbeat_ticks", "suspect_after", "token_timeout", "think",
-    "hold_min", "hold_max", "active",          "workload",      "retry",         "ring_idle_hold",
-    "mutant"};
+    "algo",     "tick",   "heartbeat_ticks", "suspect_after", "token_timeout",  "think", "hold_min",
+    "hold_max", "active", "workload",        "retry",         "ring_idle_hold", "mutant"};
 
 constexpr Algorithm kAll[] = {Algorithm::kCentral, Algorithm::kRicartAgrawala,
                               Algorithm::kSuzukiKasami, Algorithm::kTokenRing};
@@ -46,44 +45,69 @@ std::vector<MutantSpec> mutants(Algorithm a) {
   const std::string coordinator_crash = "@2s crash 1";  // node 2 leads a new epoch
   switch (a) {
     case Algorithm::kCentral:
-      return {{.tag = "CC1", .rule = "sends every REQUEST twice", .caught_by = "mutex-messages",
+      return {{.tag = "CC1",
+               .rule = "sends every REQUEST twice",
+               .caught_by = "mutex-messages",
                .faults = none},
               {.tag = "CC2", .rule = "grants while the lock is held", .caught_by = "mutex"},
               // The waiters' retries flood the failure-free phase before L1 could judge.
-              {.tag = "CC3", .rule = "ignores RELEASE (the lock stays taken)",
-               .caught_by = "mutex-messages", .faults = none},
-              {.tag = "CC4", .rule = "fencing tokens without the epoch (a new coordinator repeats them)",
-               .caught_by = "mutex", .faults = coordinator_crash}};
+              {.tag = "CC3",
+               .rule = "ignores RELEASE (the lock stays taken)",
+               .caught_by = "mutex-messages",
+               .faults = none},
+              {.tag = "CC4",
+               .rule = "fencing tokens without the epoch (a new coordinator repeats them)",
+               .caught_by = "mutex",
+               .faults = coordinator_crash}};
     case Algorithm::kRicartAgrawala:
-      return {{.tag = "RA1", .rule = "the Lamport clock never merges received timestamps",
+      return {{.tag = "RA1",
+               .rule = "the Lamport clock never merges received timestamps",
                .caught_by = "mutex"},
-              {.tag = "RA2", .rule = "replies at once while REQUESTED with an earlier (T, i)",
+              {.tag = "RA2",
+               .rule = "replies at once while REQUESTED with an earlier (T, i)",
                .caught_by = "mutex"},
-              {.tag = "RA3", .rule = "forgets the deferred replies on exit (only retries repair it)",
-               .caught_by = "mutex-messages", .faults = none},
+              {.tag = "RA3",
+               .rule = "forgets the deferred replies on exit (only retries repair it)",
+               .caught_by = "mutex-messages",
+               .faults = none},
               {.tag = "RA4", .rule = "enters with one reply missing", .caught_by = "mutex"}};
     case Algorithm::kSuzukiKasami:
-      return {{.tag = "SK1", .rule = "broadcasts every REQUEST twice",
-               .caught_by = "mutex-messages", .faults = none},
-              {.tag = "SK2", .rule = "sends the token away while in the critical section",
+      return {{.tag = "SK1",
+               .rule = "broadcasts every REQUEST twice",
+               .caught_by = "mutex-messages",
+               .faults = none},
+              {.tag = "SK2",
+               .rule = "sends the token away while in the critical section",
                .caught_by = "mutex"},
-              {.tag = "SK3", .rule = "release leaves LN[i] stale (extra token hops)",
-               .caught_by = "mutex-messages", .faults = none},
-              {.tag = "SK4", .rule = "the receiver keeps its own fencing counter",
+              {.tag = "SK3",
+               .rule = "release leaves LN[i] stale (extra token hops)",
+               .caught_by = "mutex-messages",
+               .faults = none},
+              {.tag = "SK4",
+               .rule = "the receiver keeps its own fencing counter",
                .caught_by = "mutex"},
               // No first token: the requesters' retries exceed the count before L1 judges.
-              {.tag = "SK5", .rule = "a probe round that finds no token creates none",
-               .caught_by = "mutex-messages", .faults = none}};
+              {.tag = "SK5",
+               .rule = "a probe round that finds no token creates none",
+               .caught_by = "mutex-messages",
+               .faults = none}};
     case Algorithm::kTokenRing:
       return {{.tag = "TR1", .rule = "enters without the token", .caught_by = "mutex"},
-              {.tag = "TR2", .rule = "passes the token to the lowest other id, not the successor",
-               .caught_by = "mutex", .faults = none},
-              {.tag = "TR3", .rule = "the receiver keeps its own fencing counter",
+              {.tag = "TR2",
+               .rule = "passes the token to the lowest other id, not the successor",
+               .caught_by = "mutex",
+               .faults = none},
+              {.tag = "TR3",
+               .rule = "the receiver keeps its own fencing counter",
                .caught_by = "mutex"},
-              {.tag = "TR4", .rule = "a probe round that finds no token creates none",
-               .caught_by = "mutex", .faults = none},
-              {.tag = "TR5", .rule = "an idle process passes the token at once (no idle hold)",
-               .caught_by = "mutex-messages", .faults = none}};
+              {.tag = "TR4",
+               .rule = "a probe round that finds no token creates none",
+               .caught_by = "mutex",
+               .faults = none},
+              {.tag = "TR5",
+               .rule = "an idle process passes the token at once (no idle hold)",
+               .caught_by = "mutex-messages",
+               .faults = none}};
   }
   return {};
 }
@@ -120,8 +144,9 @@ static Status validate(const MutexConfig& c) {
   }
   if (l.ring_idle_hold.count() < 0) return refuse("ring_idle_hold must not be negative");
   if (l.heartbeat_ticks != 0 && l.suspect_after < 2 * l.tick * l.heartbeat_ticks) {
-    return refuse("suspect_after must be at least 2 heartbeat intervals (else every peer is "
-                  "suspected between two heartbeats)");
+    return refuse(
+        "suspect_after must be at least 2 heartbeat intervals (else every peer is "
+        "suspected between two heartbeats)");
   }
   const WorkloadOptions& w = c.workload;
   if (w.hold_min.count() < 0 || w.hold_min > w.hold_max) {

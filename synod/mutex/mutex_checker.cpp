@@ -235,7 +235,8 @@ class MessageChecker final : public Checker {
 
   std::vector<Verdict> verdicts() const override {
     std::vector<Verdict> out;
-    if (judged_ != 0) out.push_back({"judged", "failure-free phases whose count was checked", judged_});
+    if (judged_ != 0)
+      out.push_back({"judged", "failure-free phases whose count was checked", judged_});
     if (unbounded_ != 0) {
       out.push_back({"unjudged", "failure-free phases of a ring with ring_idle_hold=0 (unbounded)",
                      unbounded_});
@@ -244,9 +245,11 @@ class MessageChecker final : public Checker {
   }
 
   std::optional<std::string> on_event(const Event& e) override {
+    // N: every node the run shows (nodes start at different instants; sends name the rest).
+    if (e.node != kNoNode) nodes_.insert(e.node);
+    if (e.peer != kNoNode) nodes_.insert(e.peer);
     switch (e.kind) {
       case EventKind::kStart:
-        nodes_.insert(e.node);
         // The cluster's first start is the beginning of a failure-free phase, not a disturbance.
         if (disturbed_) return disturb(e.time_ns);
         return std::nullopt;
@@ -326,7 +329,8 @@ class MessageChecker final : public Checker {
         ++unbounded_;
         return std::nullopt;
       }
-      const auto span = static_cast<std::uint64_t>(std::max<std::int64_t>(0, last_ns_ - opened_ns_));
+      const auto span =
+          static_cast<std::uint64_t>(std::max<std::int64_t>(0, last_ns_ - opened_ns_));
       allowed += n * (span / static_cast<std::uint64_t>(idle_hold_ns_) + 1);
     }
     ++judged_;
@@ -335,8 +339,8 @@ class MessageChecker final : public Checker {
     return "message count: " + std::to_string(messages) + " " +
            std::string(algorithm_name(algorithm_)) + " messages for " + std::to_string(entries) +
            " entries in a failure-free phase from " + std::to_string(opened_ns_ / 1'000'000) +
-           " ms (the header's " + rule + " allows " + std::to_string(allowed) + " with N=" +
-           std::to_string(n) + ")";
+           " ms (the header's " + rule + " allows " + std::to_string(allowed) +
+           " with N=" + std::to_string(n) + ")";
   }
 
   Algorithm algorithm_;
@@ -362,11 +366,12 @@ Duration mutex_liveness_window(const LockOptions& lock, const WorkloadOptions& w
   const Duration heartbeat = lock.tick * static_cast<std::int64_t>(lock.heartbeat_ticks);
   // A holder that crashed just before the heal is suspected after suspect_after (plus the
   // heartbeat it would have sent); without heartbeats nothing is ever suspected.
-  const Duration detect = lock.heartbeat_ticks == 0 ? Duration(0) : lock.suspect_after + 2 * heartbeat;
+  const Duration detect =
+      lock.heartbeat_ticks == 0 ? Duration(0) : lock.suspect_after + 2 * heartbeat;
   // A lost token is noticed after token_timeout; a round (probe or coordinator) and a request
   // may each need a retry.
-  const bool token = lock.algorithm == Algorithm::kSuzukiKasami ||
-                     lock.algorithm == Algorithm::kTokenRing;
+  const bool token =
+      lock.algorithm == Algorithm::kSuzukiKasami || lock.algorithm == Algorithm::kTokenRing;
   const Duration recover = (token ? lock.token_timeout : Duration(0)) + 2 * lock.retry;
   // Then the queue of waiters (up to 10 here) is served, one hold and a hand-over each.
   const Duration serve = 10 * (workload.hold_max + lock.tick) + lock.ring_idle_hold * 10;

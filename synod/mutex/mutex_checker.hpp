@@ -45,7 +45,7 @@ struct CheckStats {
   std::uint64_t excused = 0;        // M1-M3 breaches in degraded runs
   std::uint64_t enters = 0;
   std::uint64_t false_suspicions = 0;
-  std::uint64_t fenced = 0;  // grants below an earlier token: a fenced resource refuses them
+  std::uint64_t fenced = 0;         // grants below an earlier token: a fenced resource refuses them
   std::uint64_t judged_phases = 0;  // failure-free phases whose message count was checked
 };
 

@@ -16,7 +16,8 @@ class Story {
   std::optional<std::string> obs(NodeId n, std::string_view what, std::initializer_list<ObsField> f,
                                  std::int64_t t = 0) {
     fields_.emplace_back(f);
-    Event e{++seq_, t, EventKind::kObserve, n, 0, protocol_id(Algorithm::kRicartAgrawala), 0, what, fields_.back()};
+    Event e{++seq_, t,    EventKind::kObserve, n, 0, protocol_id(Algorithm::kRicartAgrawala),
+            0,      what, fields_.back()};
     return checkers_[0]->on_event(e);
   }
   std::optional<std::string> crash(NodeId n, std::int64_t t = 0) {
@@ -193,14 +194,16 @@ TEST(MutexChecker, CatchesRicartAgrawalaThatRepliesWhileHeld) {
         channel::ReliableOptions{}));
     return v;
   };
-  sim::Simulator broken(sim_options("latency=uniform:1ms..5ms", 5), make, mutex_checkers(Algorithm::kRicartAgrawala));
+  sim::Simulator broken(sim_options("latency=uniform:1ms..5ms", 5), make,
+                        mutex_checkers(Algorithm::kRicartAgrawala));
   const auto r = broken.run();
   ASSERT_TRUE(r.violation.has_value());
   EXPECT_NE(r.violation->message.find("M1"), std::string::npos) << r.violation->message;
 
   // The real rule on the same network and seed: clean.
   sim::Simulator good(sim_options("latency=uniform:1ms..5ms", 5),
-                      factory(config(Algorithm::kRicartAgrawala)), mutex_checkers(Algorithm::kRicartAgrawala));
+                      factory(config(Algorithm::kRicartAgrawala)),
+                      mutex_checkers(Algorithm::kRicartAgrawala));
   const auto g = good.run();
   EXPECT_FALSE(g.violation) << g.violation->message;
 }

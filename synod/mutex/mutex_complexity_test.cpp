@@ -18,7 +18,8 @@ struct Run {
 };
 
 // A failure-free run; counts are taken at `measure` (default: the end of the run).
-Run healthy(Algorithm a, const sim::ProtocolFactory& f, std::uint32_t n, Duration measure = Duration(0)) {
+Run healthy(Algorithm a, const sim::ProtocolFactory& f, std::uint32_t n,
+            Duration measure = Duration(0)) {
   auto stats = std::make_shared<CheckStats>();
   Run r;
   r.sim = std::make_unique<sim::Simulator>(sim_options("latency=uniform:1ms..5ms", n), f,

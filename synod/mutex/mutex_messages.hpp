@@ -56,34 +56,34 @@ enum class ProbeReply : std::uint32_t {
 };
 
 struct MutexMsg {
-  std::uint32_t type = 0;                      // MsgType
-  std::uint64_t epoch = 0;                     // central: coordinator epoch
-  std::uint64_t generation = 0;                // token algorithms: token generation
-  std::uint64_t fencing = 0;                   // central: a grant's fencing token
-  std::uint64_t counter = 0;                   // token algorithms: the token's fencing counter
-  std::uint64_t request_ts = 0;                // RA: Lamport T of the request
-  std::uint64_t clock = 0;                     // RA: the sender's Lamport clock
-  std::uint64_t request_number = 0;            // SK: the sender's request number
-  std::uint64_t satisfied = 0;                 // SK: the answerer's last satisfied request
-  std::uint32_t coordinator = 0;               // central heartbeat: the sender leads (its id)
-  StateReply state = StateReply::kIdle;        // kState only
-  ProbeReply probe = ProbeReply::kNoToken;     // kProbeAnswer only
-  bool retry = false;                          // kSkRequest: repeated after token_timeout
-  std::vector<std::uint64_t> ln;               // kSkToken: LN
-  std::vector<std::uint32_t> queue;            // kSkToken: the token's queue
-  std::vector<std::uint32_t> suspects;         // kHeartbeat: the peers the sender suspects
+  std::uint32_t type = 0;                   // MsgType
+  std::uint64_t epoch = 0;                  // central: coordinator epoch
+  std::uint64_t generation = 0;             // token algorithms: token generation
+  std::uint64_t fencing = 0;                // central: a grant's fencing token
+  std::uint64_t counter = 0;                // token algorithms: the token's fencing counter
+  std::uint64_t request_ts = 0;             // RA: Lamport T of the request
+  std::uint64_t clock = 0;                  // RA: the sender's Lamport clock
+  std::uint64_t request_number = 0;         // SK: the sender's request number
+  std::uint64_t satisfied = 0;              // SK: the answerer's last satisfied request
+  std::uint32_t coordinator = 0;            // central heartbeat: the sender leads (its id)
+  StateReply state = StateReply::kIdle;     // kState only
+  ProbeReply probe = ProbeReply::kNoToken;  // kProbeAnswer only
+  bool retry = false;                       // kSkRequest: repeated after token_timeout
+  std::vector<std::uint64_t> ln;            // kSkToken: LN
+  std::vector<std::uint32_t> queue;         // kSkToken: the token's queue
+  std::vector<std::uint32_t> suspects;      // kHeartbeat: the peers the sender suspects
 
   MsgType kind() const { return static_cast<MsgType>(type); }
 
-  static constexpr auto kFields = std::make_tuple(
-      wire::field<1>(&MutexMsg::type), wire::field<2>(&MutexMsg::epoch),
-      wire::field<3>(&MutexMsg::generation), wire::field<4>(&MutexMsg::fencing),
-      wire::field<5>(&MutexMsg::counter), wire::field<6>(&MutexMsg::request_ts),
-      wire::field<7>(&MutexMsg::clock), wire::field<8>(&MutexMsg::request_number),
-      wire::field<9>(&MutexMsg::satisfied), wire::field<10>(&MutexMsg::coordinator),
-      wire::field<11>(&MutexMsg::state), wire::field<12>(&MutexMsg::probe),
-      wire::field<13>(&MutexMsg::retry), wire::field<14>(&MutexMsg::ln),
-      wire::field<15>(&MutexMsg::queue), wire::field<16>(&MutexMsg::suspects));
+  static constexpr auto kFields =
+      std::make_tuple(wire::field<1>(&MutexMsg::type), wire::field<2>(&MutexMsg::epoch),
+                      wire::field<3>(&MutexMsg::generation), wire::field<4>(&MutexMsg::fencing),
+                      wire::field<5>(&MutexMsg::counter), wire::field<6>(&MutexMsg::request_ts),
+                      wire::field<7>(&MutexMsg::clock), wire::field<8>(&MutexMsg::request_number),
+                      wire::field<9>(&MutexMsg::satisfied), wire::field<10>(&MutexMsg::coordinator),
+                      wire::field<11>(&MutexMsg::state), wire::field<12>(&MutexMsg::probe),
+                      wire::field<13>(&MutexMsg::retry), wire::field<14>(&MutexMsg::ln),
+                      wire::field<15>(&MutexMsg::queue), wire::field<16>(&MutexMsg::suspects));
 };
 
 // Builds a message of type `t` (fields are then set by name).

@@ -32,9 +32,9 @@ TEST(MutexMutants, EveryRuleIsCaughtByItsChecker) {
       const auto& v = r.violations.front();
       EXPECT_EQ(v.violation.checker, m.caught_by)
           << entry.spec.name << " " << m.tag << ": " << v.violation.message;
-      std::printf("%s %s caught by %s at seed %llu: %s\n", entry.spec.name.c_str(),
-                  m.tag.c_str(), v.violation.checker.c_str(),
-                  static_cast<unsigned long long>(v.seed), v.violation.message.c_str());
+      std::printf("%s %s caught by %s at seed %llu: %s\n", entry.spec.name.c_str(), m.tag.c_str(),
+                  v.violation.checker.c_str(), static_cast<unsigned long long>(v.seed),
+                  v.violation.message.c_str());
     }
   }
   EXPECT_EQ(mutants, 4U + 4U + 5U + 5U);

@@ -67,7 +67,8 @@ TEST_P(Scenario, HolderCrashIsRecovered) {
   MutexConfig slow = base();
   slow.workload.hold_min = slow.workload.hold_max = std::chrono::milliseconds(1500);
   slow.workload.think = std::chrono::milliseconds(50);
-  auto o = start("latency=uniform:1ms..5ms; @2s crash 3", factory_with(base(), 3, slow), GetParam());
+  auto o =
+      start("latency=uniform:1ms..5ms; @2s crash 3", factory_with(base(), 3, slow), GetParam());
   o.sim->run_until(at(std::chrono::milliseconds(1990)));
   ASSERT_EQ(lock_of(*o.sim, 3).state(), LockState::kHolding);
   const std::uint64_t gen_before = generation(*o.sim, GetParam());
@@ -98,7 +99,8 @@ TEST_P(Scenario, LowestNodeCrashIsRecovered) {
 // A partition shorter than the detector's timeout: nobody is suspected, the lock simply waits
 // for the network and everyone is served after the heal (L1).
 TEST_P(Scenario, PartitionThenHeal) {
-  auto o = start("latency=uniform:1ms..5ms; @2s partition 1,2|3,4,5; @4s heal", factory(base()), GetParam());
+  auto o = start("latency=uniform:1ms..5ms; @2s partition 1,2|3,4,5; @4s heal", factory(base()),
+                 GetParam());
   finish(o);
   EXPECT_EQ(o.stats->degraded_runs, 0U);
 }
@@ -120,7 +122,8 @@ TEST_P(Scenario, RestartRejoins) {
 // exactly one token again (T1: the older generation is voided by heartbeats carrying the newer
 // one) and every waiting node is served (L1).
 TEST_P(Scenario, LongPartitionHealsToOneToken) {
-  auto o = start("latency=uniform:1ms..5ms; @1s partition 1,2|3,4,5; @8s heal", factory(base()), GetParam());
+  auto o = start("latency=uniform:1ms..5ms; @1s partition 1,2|3,4,5; @8s heal", factory(base()),
+                 GetParam());
   finish(o);
   EXPECT_EQ(o.stats->degraded_runs, 1U);
 }

@@ -109,7 +109,8 @@ inline SwarmOutcome swarm(Algorithm a, std::uint64_t seeds, std::uint32_t nodes 
   so.stabilize = std::chrono::seconds(5);
   auto stats = std::make_shared<CheckStats>();
   SwarmOutcome out;
-  out.sweep = sim::run_sweep(so, factory(config(a)), [a, stats] { return mutex_checkers(a, stats); });
+  out.sweep =
+      sim::run_sweep(so, factory(config(a)), [a, stats] { return mutex_checkers(a, stats); });
   out.stats = *stats;
   return out;
 }

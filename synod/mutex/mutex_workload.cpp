@@ -52,7 +52,8 @@ void MutexWorkload::on_granted(Context& ctx, LockService& lock, std::uint64_t to
   (void)lock;
   (void)token;
   ++stats_.grants;
-  ctx.set_timer(uniform(ctx.rng(), options_.hold_min, options_.hold_max), client_timer(kReleaseTimer));
+  ctx.set_timer(uniform(ctx.rng(), options_.hold_min, options_.hold_max),
+                client_timer(kReleaseTimer));
 }
 
 std::string MutexWorkload::status_json() const {

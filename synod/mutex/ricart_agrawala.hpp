@@ -10,8 +10,9 @@
 //      then queue the request without replying, else reply at once
 //  RA3 on exit: state := RELEASED; reply to every queued request
 //  RA4 enter (state := HELD) only when the N-1 replies (to this request: they echo T) are in
-// 2(N-1) messages per entry (checked by "mutex-messages" over failure-free phases); requests are granted in (T, i) order, so (T, i) itself is the
-// fencing token (T in the high bits, the node id in the low 20).
+// 2(N-1) messages per entry (checked by "mutex-messages" over failure-free phases); requests are
+// granted in (T, i) order, so (T, i) itself is the fencing token (T in the high bits, the node id
+// in the low 20).
 //
 // The "special recovery measures" (a crashed process never replies):
 //  - a peer the failure detector suspects is removed from the set of replies awaited;

@@ -47,7 +47,7 @@ void SuzukiKasami::broadcast_request(LockHost& h, bool retry) {
   m.retry = retry;
   for (NodeId p : h.peers()) {
     if (h.suspected(p)) continue;
-    h.send(p, m);                              // SK1: once to every other process
+    h.send(p, m);  // SK1: once to every other process
     if (h.mutant().breaks("SK1")) h.send(p, m);
   }
 }
