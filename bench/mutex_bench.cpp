@@ -22,7 +22,9 @@ class DelayProbe final : public Checker {
  public:
   std::string_view name() const override { return "bench"; }
   std::optional<std::string> on_event(const Event& e) override {
-    if (e.kind != EventKind::kObserve || e.protocol != LockService::kId) return std::nullopt;
+    if (e.kind != EventKind::kObserve || protocol_id_name(e.protocol).substr(0, 6) != "mutex-") {
+      return std::nullopt;
+    }
     if (e.what == "request") waiting_.insert(e.node);
     if (e.what == "enter") {
       waiting_.erase(e.node);
@@ -96,7 +98,7 @@ void run_one(Algorithm a, std::uint32_t n, bool detect, std::uint64_t seed, Tota
   t.delays += p->delays;
   t.sim_seconds += std::chrono::duration<double>(run + drain).count();
   for (NodeId id = 1; id <= n; ++id) {
-    auto* layer = static_cast<channel::ReliableChannel*>(s.node(id)->find(LockService::kId));
+    auto* layer = static_cast<channel::ReliableChannel*>(s.node(id)->find(protocol_id(a)));
     const auto& lock = static_cast<const LockService&>(layer->inner());
     for (std::uint32_t type = 2; type < static_cast<std::uint32_t>(MsgType::kProbe); ++type) {
       if (type == static_cast<std::uint32_t>(MsgType::kStateQuery) ||

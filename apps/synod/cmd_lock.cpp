@@ -4,9 +4,12 @@
 //       --timeout the request is withdrawn (the lock is passed on as soon as it arrives).
 //   release [--node N]  gives it back (or withdraws a pending acquire).
 //   status              every node's view; exit 1 if two nodes claim to hold the lock.
+// Each algorithm is its own protocol ("mutex-central", "mutex-token-ring", ...; a node may run
+// several): --protocol picks one, else the one lock service the node runs is used.
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,10 +21,11 @@
 namespace synod::app {
 namespace {
 
-constexpr const char* kProtocol = "mutex";
+constexpr std::string_view kPrefix = "mutex-";
 
 struct LockArgs {
   NodeTarget target;
+  std::string protocol;  // empty: the node's only lock service
   std::string ttl = "30s";
   std::string timeout = "30s";
   bool json = false;
@@ -32,15 +36,41 @@ int fail(const std::string& what, const std::string& message) {
   return kExitFailed;
 }
 
+// The lock services ("mutex-...") in a node's status object.
+std::vector<std::string> lock_services(const nlohmann::json& status) {
+  std::vector<std::string> out;
+  if (!status.is_object() || !status.contains("protocols")) return out;
+  for (const auto& [name, v] : status["protocols"].items()) {
+    if (name.starts_with(kPrefix)) out.push_back(name);
+  }
+  return out;
+}
+
+// `wanted`, or the only lock service the node behind `socket` runs.
+Result<std::string> pick_service(const std::string& socket, const std::string& wanted) {
+  if (!wanted.empty()) return wanted;
+  auto reply = runtime::control_request(socket, "status", runtime::kControlTimeout);
+  if (!reply) return reply.status();
+  const auto names = lock_services(nlohmann::json::parse(*reply, nullptr, false));
+  if (names.size() == 1) return names[0];
+  if (names.empty()) return unavailable("no lock service (mutex-...) runs on this node");
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return invalid_argument("this node runs several lock services (" + list +
+                          "): pick one with --protocol");
+}
+
 // Sends one lock command; prints the reply (JSON or a line) and returns the exit code.
 int lock_command(const LockArgs& a, const std::string& verb, const std::string& args,
                  Duration timeout) {
   auto socket = target_socket(a.target);
   if (!socket) return fail(verb, socket.status().message());
-  auto reply = node_command(*socket, kProtocol, verb, args, timeout);
+  auto service = pick_service(*socket, a.protocol);
+  if (!service) return fail(verb, service.status().message());
+  auto reply = node_command(*socket, *service, verb, args, timeout);
   if (!reply) {
     if (verb == "acquire") {  // withdraw, so that a late grant is passed on at once
-      (void)node_command(*socket, kProtocol, "release", "", runtime::kControlTimeout);
+      (void)node_command(*socket, *service, "release", "", runtime::kControlTimeout);
       return fail(verb, "no grant within " + a.timeout + "; request withdrawn (" +
                             reply.status().message() + ")");
     }
@@ -81,14 +111,18 @@ int run_acquire(const LockArgs& a) {
 
 // One node's view of the lock: {"id", "state", and when it answers "algo", "token",
 // "holder_hint"}.
-nlohmann::json read_lock(const runtime::LocalNode& n) {
+nlohmann::json read_lock(const runtime::LocalNode& n, const std::string& wanted) {
   const NodeStatus st = read_node_status(n);
   nlohmann::json v = {{"id", n.id}, {"state", st.state}};
   if (st.state == "down") return v;
   const auto& j = st.status;
-  const auto* lock = j.is_object() && j.contains("protocols") && j["protocols"].contains(kProtocol)
-                         ? &j["protocols"][kProtocol]
-                         : nullptr;
+  const auto names = lock_services(j);
+  // The chosen service, else the node's first one.
+  const std::string name = !wanted.empty() ? wanted : names.empty() ? "" : names.front();
+  const auto* lock =
+      !name.empty() && j.is_object() && j.contains("protocols") && j["protocols"].contains(name)
+          ? &j["protocols"][name]
+          : nullptr;
   v["state"] = lock == nullptr ? "unresponsive" : lock->value("state", "?");
   if (lock != nullptr) {
     v["algo"] = lock->value("algo", "?");
@@ -104,7 +138,7 @@ int run_status(const LockArgs& a) {
   auto nodes = runtime::read_pids_file(a.target.dir);
   if (!nodes) return fail("status", nodes.status().message());
   nlohmann::json out = {{"nodes", nlohmann::json::array()}};
-  for (const auto& n : *nodes) out["nodes"].push_back(read_lock(n));
+  for (const auto& n : *nodes) out["nodes"].push_back(read_lock(n, a.protocol));
   // Nodes are asked one after another, so two "holding" answers may be a hand-over seen at two
   // instants. Ask again: a node holding the same token at both reads held it throughout, and
   // two such nodes were read holding at overlapping times, a real breach of exclusion.
@@ -114,7 +148,7 @@ int run_status(const LockArgs& a) {
     for (std::size_t i = 0; i < nodes->size(); ++i) {
       auto& v = out["nodes"][i];
       if (!holds(v)) continue;
-      const auto again = read_lock((*nodes)[i]);
+      const auto again = read_lock((*nodes)[i], a.protocol);
       if (!holds(again) || again["token"] != v["token"]) v["state"] = "released";
     }
   }
@@ -149,12 +183,19 @@ int run_status(const LockArgs& a) {
   return kExitOk;
 }
 
+void add_protocol_option(CLI::App* sub, LockArgs& a) {
+  sub->add_option("--protocol", a.protocol,
+                  "Lock service to use (mutex-central, mutex-ricart-agrawala, "
+                  "mutex-suzuki-kasami, mutex-token-ring); default: the node's only one");
+}
+
 void add_target_options(CLI::App* sub, LockArgs& a) {
   sub->add_option("--dir", a.target.dir, "Cluster directory of `synod local up`")
       ->capture_default_str();
   sub->add_option("--node", a.target.node, "Node that acts for you")->capture_default_str();
   sub->add_option("--socket", a.target.socket, "A node's control socket (instead of --dir/--node)");
   sub->add_flag("--json", a.json, "Print the node's JSON reply");
+  add_protocol_option(sub, a);
 }
 
 }  // namespace
@@ -179,6 +220,7 @@ void add_lock_command(CLI::App& app, Commands& out) {
   s->add_option("--dir", st->target.dir, "Cluster directory of `synod local up`")
       ->capture_default_str();
   s->add_flag("--json", st->json, "One JSON object");
+  add_protocol_option(s, *st);
   out.push_back({s, [st] { return run_status(*st); }});
 }
 

@@ -9,17 +9,12 @@ namespace synod::mutex {
 namespace {
 
 constexpr std::string_view kEpochKey = "central.epoch";
-constexpr std::uint32_t kIdle = 0;
-constexpr std::uint32_t kWaits = 1;
-constexpr std::uint32_t kHolds = 2;
-constexpr std::uint32_t kRefuse = 3;
-
-MutexMsg msg(MsgType t, std::uint64_t gen, std::uint64_t token = 0, std::uint32_t flag = 0) {
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(t);
-  m.gen = gen;
-  m.token = token;
-  m.flag = flag;
+MutexMsg msg(MsgType t, std::uint64_t epoch, std::uint64_t fencing = 0,
+             StateReply state = StateReply::kIdle) {
+  MutexMsg m = make_msg(t);
+  m.epoch = epoch;
+  m.fencing = fencing;
+  m.state = state;
   return m;
 }
 
@@ -38,7 +33,8 @@ void Central::request(LockHost& h) {
     enqueue(h.self());
     grant_next(h);
   } else if (coordinator_ != kNoNode && coordinator_ != h.self()) {
-    h.send(coordinator_, msg(MsgType::kRequest, epoch_));
+    h.send(coordinator_, msg(MsgType::kRequest, epoch_));  // CC1
+    if (h.mutant().breaks("CC1")) h.send(coordinator_, msg(MsgType::kRequest, epoch_));
   }
   // Without a coordinator (or while our own round collects) the request waits: the round's
   // STATE_QUERY, or finish_round for our own, collects it.
@@ -54,16 +50,16 @@ void Central::release(LockHost& h) {
 }
 
 void Central::on_grant(LockHost& h, NodeId from, const MutexMsg& m) {
-  if (m.gen != epoch_) return;                       // an older epoch's grant: fenced off
+  if (m.epoch != epoch_) return;                     // an older epoch's grant: fenced off
   if (coordinator_ == kNoNode) coordinator_ = from;  // restarted after promising this epoch
   if (from != coordinator_) return;
   if (!h.waiting()) {
     // Nobody here wants it (any more): hand it back so the queue moves on.
-    h.send(from, msg(MsgType::kRelease, epoch_, m.token));
+    h.send(from, msg(MsgType::kRelease, epoch_, m.fencing));
     return;
   }
-  my_token_ = m.token;
-  h.granted(m.token);
+  my_token_ = m.fencing;
+  h.granted(m.fencing);
 }
 
 bool Central::promise(LockHost& h, std::uint64_t epoch, NodeId coordinator) {
@@ -79,23 +75,25 @@ bool Central::promise(LockHost& h, std::uint64_t epoch, NodeId coordinator) {
 void Central::on_state_query(LockHost& h, NodeId from, const MutexMsg& m) {
   // The same query again (we restarted after promising it, and the coordinator re-asked our new
   // life) is answered without a new promise.
-  const bool again = m.gen == epoch_ && !collecting_ && !leading_ &&
+  const bool again = m.epoch == epoch_ && !collecting_ && !leading_ &&
                      (coordinator_ == from || coordinator_ == kNoNode);
   if (again) coordinator_ = from;
-  if (!again && !promise(h, m.gen, from)) {
-    h.send(from, msg(MsgType::kState, epoch_, 0, kRefuse));
+  if (!again && !promise(h, m.epoch, from)) {
+    h.send(from, msg(MsgType::kState, epoch_, 0, StateReply::kRefused));
     return;
   }
-  const std::uint32_t flag = h.holding() ? kHolds : h.waiting() ? kWaits : kIdle;
-  h.send(from, msg(MsgType::kState, epoch_, h.holding() ? my_token_ : 0, flag));
+  const StateReply state = h.holding()   ? StateReply::kHolding
+                           : h.waiting() ? StateReply::kWaiting
+                                         : StateReply::kIdle;
+  h.send(from, msg(MsgType::kState, epoch_, h.holding() ? my_token_ : 0, state));
 }
 
 void Central::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
-  if (hb.ts != from || hb.gen < epoch_) return;  // not a coordinator, or an older one
-  if (hb.gen > epoch_) {
+  if (hb.coordinator != from || hb.epoch < epoch_) return;  // not a coordinator, or an older one
+  if (hb.epoch > epoch_) {
     // A newer epoch runs elsewhere (we restarted, or two sides of a long partition each chose a
     // coordinator): follow it, and if we are the lowest live node, lead a newer one for all.
-    if (!promise(h, hb.gen, from)) return;
+    if (!promise(h, hb.epoch, from)) return;
   } else if (coordinator_ != kNoNode || collecting_) {
     return;
   } else {
@@ -108,8 +106,8 @@ void Central::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
 }
 
 void Central::fill_heartbeat(MutexMsg& hb) const {
-  hb.gen = epoch_;
-  hb.ts = leading_ ? coordinator_ : kNoNode;
+  hb.epoch = epoch_;
+  hb.coordinator = leading_ ? coordinator_ : kNoNode;
 }
 
 void Central::on_tick(LockHost& h) {
@@ -153,18 +151,18 @@ void Central::begin_round(LockHost& h) {
 
 void Central::on_state(LockHost& h, NodeId from, const MutexMsg& m) {
   if (!collecting_) return;
-  if (m.flag == kRefuse) {
+  if (m.state == StateReply::kRefused) {
     // Someone promised a newer epoch: give up this round; maybe_lead retries above it.
-    if (m.gen >= epoch_) {
+    if (m.epoch >= epoch_) {
       collecting_ = false;
-      epoch_ = m.gen;
+      epoch_ = m.epoch;
       (void)h.persist(kEpochKey, epoch_);
     }
     return;
   }
-  if (m.gen != epoch_ || awaiting_.erase(from) == 0) return;
-  if (m.flag == kHolds) holder_ = from;
-  if (m.flag == kWaits) waiters_.insert(from);
+  if (m.epoch != epoch_ || awaiting_.erase(from) == 0) return;
+  if (m.state == StateReply::kHolding) holder_ = from;
+  if (m.state == StateReply::kWaiting) waiters_.insert(from);
   if (awaiting_.empty()) finish_round(h);
 }
 
@@ -188,12 +186,15 @@ void Central::enqueue(NodeId n) {
 }
 
 void Central::grant_next(LockHost& h) {
-  if (!leading_ || holder_ != kNoNode || queue_.empty()) return;
+  // CC2: only while nobody holds the lock.
+  if (!leading_ || (holder_ != kNoNode && !h.mutant().breaks("CC2")) || queue_.empty()) return;
   // No sync per grant: the epoch is unique to this term of leadership (promised durably before
   // the round) and a restarted node can only lead again under a new, larger epoch, so
   // (epoch, counter) never repeats even though the counter lives in memory. (Session 1 synced the
   // counter on every grant: one fsync, ~10 ms on this VM, in every synchronization delay.)
-  const std::uint64_t token = fencing_token(epoch_, counter_ + 1);
+  // CC4: (epoch, counter).
+  const std::uint64_t token =
+      h.mutant().breaks("CC4") ? counter_ + 1 : fencing_token(epoch_, counter_ + 1);
   ++counter_;
   holder_ = queue_.front();
   queue_.pop_front();
@@ -216,7 +217,7 @@ void Central::forget(LockHost& h, NodeId peer) {
 void Central::on_message(LockHost& h, NodeId from, const MutexMsg& m) {
   switch (m.kind()) {
     case MsgType::kRequest:
-      if (m.gen != epoch_) break;
+      if (m.epoch != epoch_) break;
       if (collecting_) waiters_.insert(from);  // asked after answering our query
       if (leading_) {
         enqueue(from);
@@ -225,7 +226,9 @@ void Central::on_message(LockHost& h, NodeId from, const MutexMsg& m) {
       break;
     case MsgType::kGrant: on_grant(h, from, m); break;
     case MsgType::kRelease:
-      if ((leading_ || collecting_) && m.gen == epoch_ && holder_ == from) {
+      // CC3: the holder's release frees the lock; the head of the queue gets it.
+      if ((leading_ || collecting_) && m.epoch == epoch_ && holder_ == from &&
+          !h.mutant().breaks("CC3")) {
         holder_ = kNoNode;
         grant_next(h);
       }

@@ -1,8 +1,15 @@
 // Central coordinator (REQUEST / GRANT / RELEASE with a FIFO queue).
 //
-// Failure-free rules (the seed's "Central Coordination"): a process wanting the lock sends
-// REQUEST to the coordinator; the coordinator GRANTs at once if nobody holds the lock, else queues
-// the request; on RELEASE it grants to the head of the queue. 3 messages per entry.
+// Rules (the seed's "Central Coordination"; tags cited at the branches, mutants in the catalog):
+//  CC1 request: a process wanting the lock sends one REQUEST to the coordinator (the coordinator
+//      queues its own request locally);
+//  CC2 grant: the coordinator GRANTs only while nobody holds the lock, else it queues the request;
+//  CC3 release: on RELEASE from the holder the coordinator frees the lock and grants to the head
+//      of the queue;
+//  CC4 fencing: tokens are (epoch, counter): a coordinator's epoch is larger than every epoch
+//      promised before, so tokens never repeat or go back across coordinators.
+// 3 messages per entry (REQUEST, GRANT, RELEASE; 0 for the coordinator's own entries), checked
+// by the "mutex-messages" checker over failure-free phases.
 //
 // Coordinator choice and recovery: the coordinator is the lowest-id node this node does not
 // suspect (LockHost::lowest_live). A node that finds itself lowest and not leading starts an

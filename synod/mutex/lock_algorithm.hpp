@@ -11,6 +11,7 @@
 
 #include "synod/mutex/mutex_messages.hpp"
 #include "synod/node/context.hpp"
+#include "synod/node/mutant.hpp"
 
 namespace synod::mutex {
 
@@ -40,6 +41,9 @@ class LockHost {
   virtual bool reachable(NodeId peer) const = 0;
   // False when heartbeats and the failure detector are off (LockOptions::heartbeat_ticks = 0).
   virtual bool detecting() const = 0;
+  // The rule this (test-only) instance breaks, if any: an algorithm checks
+  // `h.mutant().breaks("TAG")` at the branch that carries out rule TAG of its header.
+  virtual const Mutant& mutant() const = 0;
   // Lowest id among this node and the peers it does not suspect (the "agreed" node).
   NodeId lowest_live() {
     NodeId low = self();

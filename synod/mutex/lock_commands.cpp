@@ -43,7 +43,7 @@ std::int64_t ms(Duration d) { return d.count() / 1'000'000; }
 
 void LockService::on_command(Context& ctx, CommandId id, std::string_view verb,
                              std::string_view args) {
-  ctx_ = &ctx;
+  const InputContext::Scope scope(input_, ctx);
   if (verb == "status") {
     ctx.reply(id, status_json());
     return;
@@ -65,40 +65,41 @@ void LockService::on_command(Context& ctx, CommandId id, std::string_view verb,
 
 void LockService::operator_acquire(CommandId id, std::string_view args) {
   auto ttl = parse_ttl(args);
-  if (!ttl) return ctx_->reply(id, error_json(ttl.status().message()));
+  if (!ttl) return input_.get().reply(id, error_json(ttl.status().message()));
   if (operator_.waiting != 0) {
-    return ctx_->reply(id, error_json("another acquire is already waiting on this node"));
+    return input_.get().reply(id, error_json("another acquire is already waiting on this node"));
   }
   if (state_ == LockState::kHolding) {
-    return ctx_->reply(
+    return input_.get().reply(
         id, "{\"granted\":true,\"already_held\":true,\"token\":" + std::to_string(token_) +
-                ",\"node\":" + std::to_string(ctx_->self()) + "}");
+                ",\"node\":" + std::to_string(input_.get().self()) + "}");
   }
   operator_.waiting = id;
   operator_.owns = true;
   operator_.abandoned = false;
   operator_.ttl = *ttl;
   operator_.asked_at = elapsed();
-  if (state_ == LockState::kIdle) acquire(*ctx_);  // else: a wait abandoned earlier is resumed
+  if (state_ == LockState::kIdle)
+    acquire(input_.get());  // else: a wait abandoned earlier is resumed
 }
 
 void LockService::operator_granted() {
   if (operator_.abandoned) {  // nobody wants it any more: hand it on at once
     operator_ =
         OperatorLock{.grants = operator_.grants, .lease_expiries = operator_.lease_expiries};
-    release(*ctx_);
+    release(input_.get());
     return;
   }
   ++operator_.grants;
-  operator_.lease = ctx_->set_timer(operator_.ttl, kLeaseTimer);
+  operator_.lease = input_.get().set_timer(operator_.ttl, TimerTag::of(LockTimer::kLease).raw());
   if (operator_.waiting != 0) {
     const auto waited = elapsed() - operator_.asked_at;
-    ctx_->reply(operator_.waiting, "{\"granted\":true,\"token\":" + std::to_string(token_) +
-                                       ",\"node\":" + std::to_string(ctx_->self()) +
-                                       ",\"algo\":\"" +
-                                       std::string(algorithm_name(options_.algorithm)) +
-                                       "\",\"waited_ms\":" + std::to_string(ms(waited)) +
-                                       ",\"lease_ms\":" + std::to_string(ms(operator_.ttl)) + "}");
+    input_.get().reply(operator_.waiting,
+                       "{\"granted\":true,\"token\":" + std::to_string(token_) +
+                           ",\"node\":" + std::to_string(input_.get().self()) + ",\"algo\":\"" +
+                           std::string(algorithm_name(options_.algorithm)) +
+                           "\",\"waited_ms\":" + std::to_string(ms(waited)) +
+                           ",\"lease_ms\":" + std::to_string(ms(operator_.ttl)) + "}");
     operator_.waiting = 0;
   }
 }
@@ -108,27 +109,27 @@ void LockService::operator_release(CommandId id) {
     // The algorithms cannot withdraw a request; let the grant arrive and pass the lock on.
     operator_.abandoned = true;
     if (operator_.waiting != 0) {
-      ctx_->reply(operator_.waiting, error_json("cancelled by a release before the grant"));
+      input_.get().reply(operator_.waiting, error_json("cancelled by a release before the grant"));
       operator_.waiting = 0;
     }
-    return ctx_->reply(id, R"({"released":false,"cancelled":true})");
+    return input_.get().reply(id, R"({"released":false,"cancelled":true})");
   }
   if (state_ != LockState::kHolding) {
-    return ctx_->reply(id, error_json("this node does not hold the lock"));
+    return input_.get().reply(id, error_json("this node does not hold the lock"));
   }
   const std::uint64_t token = token_;
-  ctx_->cancel_timer(operator_.lease);
+  input_.get().cancel_timer(operator_.lease);
   operator_ = OperatorLock{.grants = operator_.grants, .lease_expiries = operator_.lease_expiries};
-  release(*ctx_);
-  ctx_->reply(id, "{\"released\":true,\"token\":" + std::to_string(token) + "}");
+  release(input_.get());
+  input_.get().reply(id, "{\"released\":true,\"token\":" + std::to_string(token) + "}");
 }
 
 void LockService::operator_lease_expired() {
   if (state_ != LockState::kHolding || !operator_.owns) return;
-  ctx_->observe("lease_expired", {{"token", static_cast<std::int64_t>(token_)}});
+  input_.get().observe("lease_expired", {{"token", static_cast<std::int64_t>(token_)}});
   ++operator_.lease_expiries;
   operator_ = OperatorLock{.grants = operator_.grants, .lease_expiries = operator_.lease_expiries};
-  release(*ctx_);
+  release(input_.get());
 }
 
 std::string LockService::operator_status() const {

@@ -10,7 +10,7 @@
 namespace synod::mutex {
 namespace {
 
-constexpr std::uint64_t kTickTimer = 1;
+const std::uint64_t kTickTimer = TimerTag::of(LockTimer::kTick).raw();
 
 // One durable number per key (epochs, generations, Lamport clocks, request numbers).
 struct Durable {
@@ -30,6 +30,26 @@ std::string_view algorithm_name(Algorithm a) {
     case Algorithm::kTokenRing: return "token-ring";
   }
   return "?";
+}
+
+ProtocolId protocol_id(Algorithm a) {
+  switch (a) {
+    case Algorithm::kCentral: return kMutexCentralProtocol;
+    case Algorithm::kRicartAgrawala: return kMutexRicartAgrawalaProtocol;
+    case Algorithm::kSuzukiKasami: return kMutexSuzukiKasamiProtocol;
+    case Algorithm::kTokenRing: return kMutexTokenRingProtocol;
+  }
+  return kMutexCentralProtocol;
+}
+
+Result<Mutant> parse_rule_mutant(const ProtocolOptions& opts, Algorithm a) {
+  switch (a) {
+    case Algorithm::kCentral: return parse_mutant(opts, {"CC1", "CC2", "CC3", "CC4"});
+    case Algorithm::kRicartAgrawala: return parse_mutant(opts, {"RA1", "RA2", "RA3", "RA4"});
+    case Algorithm::kSuzukiKasami: return parse_mutant(opts, {"SK1", "SK2", "SK3", "SK4", "SK5"});
+    case Algorithm::kTokenRing: return parse_mutant(opts, {"TR1", "TR2", "TR3", "TR4", "TR5"});
+  }
+  return parse_mutant(opts, {});
 }
 
 std::unique_ptr<LockAlgorithm> make_algorithm(const LockOptions& o) {
@@ -76,7 +96,8 @@ LockService::LockService(LockOptions options, std::unique_ptr<LockAlgorithm> alg
 LockService::~LockService() = default;
 
 void LockService::on_start(Context& ctx) {
-  ctx_ = &ctx;
+  const InputContext::Scope scope(input_, ctx);
+  self_ = ctx.self();
   state_ = LockState::kIdle;
   token_ = 0;
   ticks_ = 0;
@@ -88,7 +109,7 @@ void LockService::on_start(Context& ctx) {
 }
 
 void LockService::on_message(Context& ctx, NodeId from, ByteView payload) {
-  ctx_ = &ctx;
+  const InputContext::Scope scope(input_, ctx);
   wire::Limits limits;
   limits.max_repeated = kMaxMutexNodes;
   auto m = wire::decode<MutexMsg>(payload, limits);
@@ -98,7 +119,7 @@ void LockService::on_message(Context& ctx, NodeId from, ByteView payload) {
   }
   detector_.record_heartbeat(from, elapsed());
   if (m->kind() == MsgType::kHeartbeat) {
-    for (NodeId x : m->queue) {
+    for (NodeId x : m->suspects) {
       if (x != ctx.self() && detector_.adopt(x, elapsed(), 2 * heartbeat_interval())) suspect(x);
     }
     algo_->on_heartbeat(*this, from, *m);
@@ -108,14 +129,14 @@ void LockService::on_message(Context& ctx, NodeId from, ByteView payload) {
 }
 
 void LockService::on_timer(Context& ctx, std::uint64_t tag) {
-  ctx_ = &ctx;
-  if (tag == kLeaseTimer) {
-    operator_lease_expired();
-    return;
-  }
-  if (tag >= kClientTimerBase) {
-    if (client_) client_->on_timer(ctx, *this, tag);
-    return;
+  const InputContext::Scope scope(input_, ctx);
+  const TimerTag t = TimerTag::from(tag);
+  switch (t.kind<LockTimer>()) {
+    case LockTimer::kLease: operator_lease_expired(); return;
+    case LockTimer::kClient:
+      if (client_) client_->on_timer(ctx, *this, t.value());
+      return;
+    case LockTimer::kTick: break;
   }
   tick();
   ctx.set_timer(options_.tick, kTickTimer);
@@ -131,7 +152,7 @@ void LockService::tick() {
     if (t.suspect) {
       suspect(t.peer);
     } else {
-      ctx_->observe("trust", {{"peer", t.peer}, {"after_ms", ms(options_.suspect_after)}});
+      input_.get().observe("trust", {{"peer", t.peer}, {"after_ms", ms(options_.suspect_after)}});
       algo_->on_trust(*this, t.peer);
     }
   }
@@ -140,25 +161,24 @@ void LockService::tick() {
 }
 
 void LockService::suspect(NodeId peer) {
-  ctx_->observe("suspect", {{"peer", peer}, {"after_ms", ms(options_.suspect_after)}});
+  input_.get().observe("suspect", {{"peer", peer}, {"after_ms", ms(options_.suspect_after)}});
   algo_->on_suspect(*this, peer);
 }
 
 void LockService::heartbeat() {
-  MutexMsg hb;
-  hb.type = static_cast<std::uint32_t>(MsgType::kHeartbeat);
+  MutexMsg hb = make_msg(MsgType::kHeartbeat);
   const auto suspects = detector_.suspects();
-  hb.queue.assign(suspects.begin(), suspects.end());
+  hb.suspects.assign(suspects.begin(), suspects.end());
   algo_->fill_heartbeat(hb);
-  for (NodeId p : ctx_->peers()) {
+  for (NodeId p : input_.get().peers()) {
     // A full window means the peer has not acknowledged for a while: the detector already knows,
     // and algorithm messages must not be crowded out by heartbeats.
-    if (ctx_->writable(p)) send(p, hb);
+    if (input_.get().writable(p)) send(p, hb);
   }
 }
 
 void LockService::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {
-  ctx_ = &ctx;
+  const InputContext::Scope scope(input_, ctx);
   if (event != PeerEvent::kRestarted) return;
   // The channel proved the peer's previous life is over: whatever it held died with it.
   detector_.record_heartbeat(peer, elapsed());
@@ -168,12 +188,12 @@ void LockService::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {
 
 void LockService::send(NodeId to, const MutexMsg& m) {
   ++sent_[m.type];
-  ctx_->observe("msg", {{"type", m.type}});
-  ctx_->send(to, wire::encode(m));
+  input_.get().observe("msg", {{"type", m.type}});
+  input_.get().send(to, wire::encode(m));
 }
 
 void LockService::acquire(Context& ctx) {
-  ctx_ = &ctx;
+  const InputContext::Scope scope(input_, ctx);
   if (state_ != LockState::kIdle) return;
   state_ = LockState::kWaiting;
   in_request_ = true;
@@ -196,14 +216,14 @@ void LockService::granted(std::uint64_t token) {
   SYNOD_ASSERT(state_ == LockState::kWaiting);
   state_ = LockState::kHolding;
   token_ = token;
-  ctx_->observe("enter", {{"token", static_cast<std::int64_t>(token)},
-                          {"algo", static_cast<std::int64_t>(options_.algorithm)}});
-  if (client_) client_->on_granted(*ctx_, *this, token);
+  input_.get().observe("enter", {{"token", static_cast<std::int64_t>(token)},
+                                 {"algo", static_cast<std::int64_t>(options_.algorithm)}});
+  if (client_) client_->on_granted(input_.get(), *this, token);
   if (operator_.owns) operator_granted();
 }
 
 void LockService::release(Context& ctx) {
-  ctx_ = &ctx;
+  const InputContext::Scope scope(input_, ctx);
   if (state_ != LockState::kHolding) return;
   state_ = LockState::kIdle;
   ctx.observe("exit", {{"token", static_cast<std::int64_t>(token_)}});
@@ -211,7 +231,7 @@ void LockService::release(Context& ctx) {
 }
 
 NodeId LockService::holder() const {
-  if (state_ == LockState::kHolding && ctx_ != nullptr) return ctx_->self();
+  if (state_ == LockState::kHolding) return self_;
   return algo_->holder_hint();
 }
 

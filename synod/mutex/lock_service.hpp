@@ -21,14 +21,19 @@
 
 #include "synod/mutex/lock_algorithm.hpp"
 #include "synod/mutex/silence_detector.hpp"
+#include "synod/node/context_scope.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
+#include "synod/node/timer_tag.hpp"
 
 namespace synod::mutex {
 
 enum class Algorithm : std::uint8_t { kCentral, kRicartAgrawala, kSuzukiKasami, kTokenRing };
 
 std::string_view algorithm_name(Algorithm a);  // "central", "ricart-agrawala", ...
+// Each algorithm is its own protocol (synod/node/protocol_ids.hpp), so several can run on one
+// node: kMutexCentralProtocol, kMutexRicartAgrawalaProtocol, ...
+ProtocolId protocol_id(Algorithm a);
 
 struct LockOptions {
   Algorithm algorithm = Algorithm::kCentral;
@@ -49,7 +54,13 @@ struct LockOptions {
   // before (the replier learns of the restart only afterwards), so one-shot requests could wait
   // forever; every receiver treats a repeated message idempotently.
   Duration retry = std::chrono::seconds(1);
+  // Test only (synod/node/mutant.hpp): the rule of the algorithm's header this instance breaks.
+  Mutant mutant;
 };
+
+// Reads `mutant=TAG`, TAG one of the rule tags of the algorithm's header (central.hpp CC1-CC4,
+// ricart_agrawala.hpp RA1-RA4, suzuki_kasami.hpp SK1-SK5, token_ring.hpp TR1-TR5).
+Result<Mutant> parse_rule_mutant(const ProtocolOptions& opts, Algorithm a);
 
 class LockService;
 
@@ -59,28 +70,32 @@ class LockClient {
   virtual ~LockClient() = default;
   virtual void start(Context& ctx, LockService& lock) = 0;
   virtual void on_granted(Context& ctx, LockService& lock, std::uint64_t token) = 0;
-  // Timers the client set with a tag >= kClientTimerBase.
+  // Timers the client set with client_timer(value); `tag` is that value.
   virtual void on_timer(Context& ctx, LockService& lock, std::uint64_t tag) = 0;
   virtual std::string status_json() const { return "{}"; }
 };
 
-inline constexpr std::uint64_t kClientTimerBase = 1000;
-inline constexpr std::uint64_t kLeaseTimer = 2;  // the operator's lease (below the client range)
+// The lock service's timers (synod/node/timer_tag.hpp): its tick, the operator's lease, and the
+// client's, whose own value rides in the tag.
+enum class LockTimer : std::uint8_t { kTick = 1, kLease = 2, kClient = 3 };
+
+inline std::uint64_t client_timer(std::uint64_t value) {
+  return TimerTag::of(LockTimer::kClient, value).raw();
+}
 
 enum class LockState : std::uint8_t { kIdle, kWaiting, kHolding };
 
 class LockService final : public Protocol, private LockHost {
  public:
-  static constexpr ProtocolId kId = kMutexCentralProtocol;
-
   LockService(LockOptions options, std::unique_ptr<LockClient> client);
   // With an algorithm built by the caller (tests: the negative control's broken variant).
   LockService(LockOptions options, std::unique_ptr<LockAlgorithm> algorithm,
               std::unique_ptr<LockClient> client);
   ~LockService() override;
 
-  ProtocolId id() const override { return kId; }
-  std::string_view name() const override { return "mutex"; }
+  ProtocolId id() const override { return protocol_id(options_.algorithm); }
+  // "mutex-central", ...: the name of the protocol id (status, storage and commands use it).
+  std::string_view name() const override { return protocol_id_name(id()); }
   void on_start(Context& ctx) override;
   void on_message(Context& ctx, NodeId from, ByteView payload) override;
   void on_timer(Context& ctx, std::uint64_t tag) override;
@@ -106,13 +121,14 @@ class LockService final : public Protocol, private LockHost {
 
  private:
   // LockHost.
-  Context& ctx() override { return *ctx_; }
+  Context& ctx() override { return input_.get(); }
   void send(NodeId to, const MutexMsg& m) override;
   void granted(std::uint64_t token) override;
   bool waiting() const override { return state_ == LockState::kWaiting; }
   bool holding() const override { return state_ == LockState::kHolding; }
   bool suspected(NodeId peer) const override { return detector_.suspected(peer); }
   bool detecting() const override { return options_.heartbeat_ticks != 0; }
+  const Mutant& mutant() const override { return options_.mutant; }
   bool reachable(NodeId peer) const override {
     return options_.heartbeat_ticks == 0 || (detector_.heard(peer) && !detector_.suspected(peer));
   }
@@ -135,7 +151,8 @@ class LockService final : public Protocol, private LockHost {
   std::unique_ptr<LockAlgorithm> algo_;
   std::unique_ptr<LockClient> client_;
   SilenceDetector detector_;
-  Context* ctx_ = nullptr;  // the context of the call being handled
+  InputContext input_;  // the context of the input being handled (context_scope.hpp)
+  NodeId self_ = kNoNode;
   LockState state_ = LockState::kIdle;
   std::uint64_t token_ = 0;
   std::uint64_t ticks_ = 0;

@@ -27,7 +27,8 @@ Result<MutexConfig> parse_mutex_options(const ProtocolOptions& opts);
 std::unique_ptr<Protocol> make_mutex_protocol(const MutexConfig& config);
 
 ProtocolSpec mutex_spec();                          // "mutex"
-std::vector<ProtocolSpec> mutex_algorithm_specs();  // "mutex-central", ...
+ProtocolSpec algorithm_spec(Algorithm a);           // "mutex-central", ...
+std::vector<ProtocolSpec> mutex_algorithm_specs();  // all four
 
 // This layer's registry entries (see synod/check/catalog.hpp).
 Catalog catalog();

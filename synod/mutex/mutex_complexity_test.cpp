@@ -18,11 +18,12 @@ struct Run {
 };
 
 // A failure-free run; counts are taken at `measure` (default: the end of the run).
-Run healthy(const sim::ProtocolFactory& f, std::uint32_t n, Duration measure = Duration(0)) {
+Run healthy(Algorithm a, const sim::ProtocolFactory& f, std::uint32_t n,
+            Duration measure = Duration(0)) {
   auto stats = std::make_shared<CheckStats>();
   Run r;
   r.sim = std::make_unique<sim::Simulator>(sim_options("latency=uniform:1ms..5ms", n), f,
-                                           mutex_checkers(stats));
+                                           mutex_checkers(a, stats));
   if (measure.count() > 0) {
     r.sim->start();
     r.sim->run_until(measure.count());
@@ -43,7 +44,7 @@ class Complexity : public ::testing::TestWithParam<std::uint32_t> {};
 // coordinator) never asks for the lock itself, as the textbook's count assumes.
 TEST_P(Complexity, CentralThreePerEntry) {
   const std::uint32_t n = GetParam();
-  auto r = healthy(factory(config(Algorithm::kCentral), {1}), n);
+  auto r = healthy(Algorithm::kCentral, factory(config(Algorithm::kCentral), {1}), n);
   const std::uint64_t m = sent_of(*r.sim, n, MsgType::kRequest) +
                           sent_of(*r.sim, n, MsgType::kGrant) +
                           sent_of(*r.sim, n, MsgType::kRelease);
@@ -53,7 +54,7 @@ TEST_P(Complexity, CentralThreePerEntry) {
 // Ricart-Agrawala: "N-1 request messages and N-1 replies": 2(N-1) per entry, under contention.
 TEST_P(Complexity, RicartAgrawalaTwoNMinusOnePerEntry) {
   const std::uint32_t n = GetParam();
-  auto r = healthy(factory(config(Algorithm::kRicartAgrawala)), n);
+  auto r = healthy(Algorithm::kRicartAgrawala, factory(config(Algorithm::kRicartAgrawala)), n);
   EXPECT_EQ(sent_of(*r.sim, n, MsgType::kRaRequest), (n - 1) * r.enters);
   EXPECT_EQ(sent_of(*r.sim, n, MsgType::kRaReply), (n - 1) * r.enters);
 }
@@ -62,7 +63,7 @@ TEST_P(Complexity, RicartAgrawalaTwoNMinusOnePerEntry) {
 // holds the token".
 TEST_P(Complexity, SuzukiKasamiNOrZeroPerEntry) {
   const std::uint32_t n = GetParam();
-  auto r = healthy(factory(config(Algorithm::kSuzukiKasami)), n);
+  auto r = healthy(Algorithm::kSuzukiKasami, factory(config(Algorithm::kSuzukiKasami)), n);
   std::uint64_t local = 0;
   for (NodeId id = 1; id <= n; ++id)
     local += algorithm_of<SuzukiKasami>(*r.sim, id).local_entries();
@@ -80,14 +81,14 @@ TEST_P(Complexity, TokenRingOneToUnboundedPerEntry) {
   auto busy = config(Algorithm::kTokenRing);
   busy.workload.think = std::chrono::microseconds(100);
   const Duration window = std::chrono::milliseconds(7900);
-  auto hot = healthy(factory(busy), n, window);
+  auto hot = healthy(Algorithm::kTokenRing, factory(busy), n, window);
   auto light = config(Algorithm::kTokenRing);
   light.workload.think = std::chrono::milliseconds(500);
   light.lock.ring_idle_hold = Duration(0);  // the textbook ring: pass at once when idle
-  auto cold = healthy(factory(light), n, window);
+  auto cold = healthy(Algorithm::kTokenRing, factory(light), n, window);
   auto paced_cfg = light;
   paced_cfg.lock.ring_idle_hold = LockOptions{}.ring_idle_hold;
-  auto paced = healthy(factory(paced_cfg), n, window);
+  auto paced = healthy(Algorithm::kTokenRing, factory(paced_cfg), n, window);
   const double hot_ratio = static_cast<double>(sent_of(*hot.sim, n, MsgType::kRingToken)) /
                            static_cast<double>(hot.enters);
   const double cold_ratio = static_cast<double>(sent_of(*cold.sim, n, MsgType::kRingToken)) /

@@ -20,9 +20,9 @@ struct Outcome {
   std::shared_ptr<CheckStats> stats = std::make_shared<CheckStats>();
 };
 
-Outcome start(const std::string& faults, const sim::ProtocolFactory& f) {
+Outcome start(const std::string& faults, const sim::ProtocolFactory& f, Algorithm a) {
   Outcome o;
-  o.sim = std::make_unique<sim::Simulator>(sim_options(faults, 5), f, mutex_checkers(o.stats));
+  o.sim = std::make_unique<sim::Simulator>(sim_options(faults, 5), f, mutex_checkers(a, o.stats));
   o.sim->start();
   return o;
 }
@@ -67,7 +67,8 @@ TEST_P(Scenario, HolderCrashIsRecovered) {
   MutexConfig slow = base();
   slow.workload.hold_min = slow.workload.hold_max = std::chrono::milliseconds(1500);
   slow.workload.think = std::chrono::milliseconds(50);
-  auto o = start("latency=uniform:1ms..5ms; @2s crash 3", factory_with(base(), 3, slow));
+  auto o =
+      start("latency=uniform:1ms..5ms; @2s crash 3", factory_with(base(), 3, slow), GetParam());
   o.sim->run_until(at(std::chrono::milliseconds(1990)));
   ASSERT_EQ(lock_of(*o.sim, 3).state(), LockState::kHolding);
   const std::uint64_t gen_before = generation(*o.sim, GetParam());
@@ -83,7 +84,7 @@ TEST_P(Scenario, HolderCrashIsRecovered) {
 // The coordinator (central) / the agreed node and first token holder (token algorithms) / a
 // plain peer (RA) crashes for good: node 2 takes over.
 TEST_P(Scenario, LowestNodeCrashIsRecovered) {
-  auto o = start("latency=uniform:1ms..5ms; @2s crash 1", factory(base()));
+  auto o = start("latency=uniform:1ms..5ms; @2s crash 1", factory(base()), GetParam());
   o.sim->run_until(at(std::chrono::seconds(2)));
   const std::uint64_t enters_before = o.stats->enters;
   const std::uint64_t gen_before = generation(*o.sim, GetParam());
@@ -98,7 +99,8 @@ TEST_P(Scenario, LowestNodeCrashIsRecovered) {
 // A partition shorter than the detector's timeout: nobody is suspected, the lock simply waits
 // for the network and everyone is served after the heal (L1).
 TEST_P(Scenario, PartitionThenHeal) {
-  auto o = start("latency=uniform:1ms..5ms; @2s partition 1,2|3,4,5; @4s heal", factory(base()));
+  auto o = start("latency=uniform:1ms..5ms; @2s partition 1,2|3,4,5; @4s heal", factory(base()),
+                 GetParam());
   finish(o);
   EXPECT_EQ(o.stats->degraded_runs, 0U);
 }
@@ -109,7 +111,7 @@ TEST_P(Scenario, RestartRejoins) {
   auto o = start(
       "latency=uniform:1ms..5ms,loss=0.05; @2s crash 3; @2500ms restart 3; "
       "@5s crash 1; @5200ms restart 1",
-      factory(base()));
+      factory(base()), GetParam());
   finish(o);
   EXPECT_EQ(o.stats->degraded_runs, 0U);
   EXPECT_GT(o.stats->enters, 150U);
@@ -120,7 +122,8 @@ TEST_P(Scenario, RestartRejoins) {
 // exactly one token again (T1: the older generation is voided by heartbeats carrying the newer
 // one) and every waiting node is served (L1).
 TEST_P(Scenario, LongPartitionHealsToOneToken) {
-  auto o = start("latency=uniform:1ms..5ms; @1s partition 1,2|3,4,5; @8s heal", factory(base()));
+  auto o = start("latency=uniform:1ms..5ms; @1s partition 1,2|3,4,5; @8s heal", factory(base()),
+                 GetParam());
   finish(o);
   EXPECT_EQ(o.stats->degraded_runs, 1U);
 }
@@ -134,6 +137,42 @@ INSTANTIATE_TEST_SUITE_P(Mutex, Scenario,
                            return n;
                          });
 
+// Options the algorithms cannot work with are refused, with the reason.
+TEST(MutexOptions, RefusesUnusableSettings) {
+  const auto refused = [](const ProtocolOptions& o, std::string_view why) {
+    auto c = parse_mutex_options(o);
+    if (c) return ::testing::AssertionFailure() << "accepted";
+    if (c.status().message().find(why) == std::string::npos) {
+      return ::testing::AssertionFailure() << c.status().message();
+    }
+    return ::testing::AssertionSuccess();
+  };
+  // A token timeout below one tick: the token algorithms would probe on every tick (livelock).
+  EXPECT_TRUE(refused({{"algo", "token-ring"}, {"token_timeout", "10ms"}}, "livelock"));
+  EXPECT_TRUE(refused({{"algo", "suzuki-kasami"}, {"token_timeout", "0s"}}, "token_timeout"));
+  EXPECT_TRUE(refused({{"tick", "0s"}}, "must be positive"));
+  EXPECT_TRUE(refused({{"retry", "1ms"}}, "retry"));
+  EXPECT_TRUE(refused({{"hold_min", "50ms"}, {"hold_max", "10ms"}}, "hold_min <= hold_max"));
+  EXPECT_TRUE(refused({{"suspect_after", "100ms"}}, "2 heartbeat intervals"));
+  EXPECT_TRUE(refused({{"think", "-1ms"}}, "think"));
+  EXPECT_TRUE(refused({{"ring_idle_hold", "-1ms"}}, "ring_idle_hold"));
+  EXPECT_TRUE(refused({{"mutant", "XX9"}}, "not a rule"));
+  // At the edge: exactly one tick is usable.
+  EXPECT_TRUE(parse_mutex_options({{"token_timeout", "50ms"}, {"retry", "50ms"}}));
+}
+
+// The liveness window follows the options: a longer suspicion timeout or token timeout makes
+// the simulator wait longer after healing before L1/T1 judge.
+TEST(MutexOptions, LivenessWindowFollowsTheTimeouts) {
+  MutexConfig c = config(Algorithm::kTokenRing);
+  const Duration base = mutex_liveness_window(c.lock, c.workload);
+  EXPECT_GT(base, c.lock.suspect_after + c.lock.token_timeout);
+  c.lock.suspect_after = std::chrono::seconds(20);
+  EXPECT_EQ(mutex_liveness_window(c.lock, c.workload), base + std::chrono::seconds(15));
+  const auto checkers = mutex_checkers(c);
+  EXPECT_EQ(checkers[0]->liveness_window(), base + std::chrono::seconds(15));
+}
+
 TEST(MutexOptions, AreValidated) {
   EXPECT_TRUE(parse_mutex_options({{"algo", "token-ring"}, {"suspect_after", "3s"}}));
   EXPECT_EQ(parse_mutex_options({{"algo", "ra"}})->lock.algorithm, Algorithm::kRicartAgrawala);
@@ -142,7 +181,43 @@ TEST(MutexOptions, AreValidated) {
   EXPECT_FALSE(parse_mutex_options({{"suspect_after", "100ms"}}));  // < 2 heartbeats
   EXPECT_FALSE(parse_mutex_options({{"hold_min", "50ms"}, {"hold_max", "10ms"}}));
   EXPECT_EQ(mutex_algorithm_specs().size(), 4U);
+  EXPECT_TRUE(parse_mutex_options({{"algo", "central"}, {"mutant", "CC2"}}));
+  EXPECT_FALSE(parse_mutex_options({{"algo", "central"}, {"mutant", "SK1"}}));  // not its rule
   EXPECT_TRUE(mutex_spec().make({{"algo", "suzuki-kasami"}}));
+}
+
+}  // namespace
+}  // namespace synod::mutex
+
+namespace synod::mutex {
+namespace {
+
+using namespace testing;
+
+// Each algorithm is its own protocol id, so two lock services share a node (before, both were
+// id 50 and the node refused the second). Each checker reads only its own algorithm's events.
+TEST(MutexIds, TwoAlgorithmsOnOneNode) {
+  const auto make = [](NodeId) {
+    std::vector<std::unique_ptr<Protocol>> v;
+    v.push_back(make_mutex_protocol(config(Algorithm::kCentral)));
+    v.push_back(make_mutex_protocol(config(Algorithm::kTokenRing)));
+    return v;
+  };
+  CheckerList checkers = mutex_checkers(Algorithm::kCentral);
+  for (auto& c : mutex_checkers(Algorithm::kTokenRing)) checkers.push_back(std::move(c));
+  sim::Simulator s(sim_options("latency=uniform:1ms..5ms; @3s crash 2; @5s restart 2", 5), make,
+                   std::move(checkers));
+  const auto r = s.run();
+  ASSERT_FALSE(r.violation) << r.violation->checker << ": " << r.violation->message;
+  for (Algorithm a : {Algorithm::kCentral, Algorithm::kTokenRing}) {
+    std::uint64_t grants = 0;
+    for (NodeId n = 1; n <= 5; ++n) {
+      const LockService& lock = lock_of(s, n, a);
+      EXPECT_EQ(lock.id(), protocol_id(a));
+      grants += dynamic_cast<const MutexWorkload&>(*lock.client()).stats().grants;
+    }
+    EXPECT_GT(grants, 50U) << algorithm_name(a);
+  }
 }
 
 }  // namespace

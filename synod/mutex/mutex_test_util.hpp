@@ -49,9 +49,20 @@ inline sim::SimOptions sim_options(const std::string& faults, std::uint32_t node
   return sim::scripted(faults, nodes, seed, std::chrono::seconds(10), std::chrono::seconds(5));
 }
 
-inline LockService& lock_of(sim::Simulator& s, NodeId id) {
-  auto* layer = static_cast<channel::ReliableChannel*>(s.node(id)->find(LockService::kId));
+inline LockService& lock_of(sim::Simulator& s, NodeId id, Algorithm a) {
+  auto* layer = static_cast<channel::ReliableChannel*>(s.node(id)->find(protocol_id(a)));
+  SYNOD_ASSERT(layer != nullptr);
   return static_cast<LockService&>(layer->inner());
+}
+
+// The lock service of node `id` (of whichever algorithm it runs; the first if several).
+inline LockService& lock_of(sim::Simulator& s, NodeId id) {
+  for (Algorithm a : {Algorithm::kCentral, Algorithm::kRicartAgrawala, Algorithm::kSuzukiKasami,
+                      Algorithm::kTokenRing}) {
+    if (s.node(id)->find(protocol_id(a)) != nullptr) return lock_of(s, id, a);
+  }
+  SYNOD_ASSERT(false);
+  return lock_of(s, id, Algorithm::kCentral);
 }
 
 // Messages of the algorithm (everything but heartbeats) sent by all nodes.
@@ -98,7 +109,8 @@ inline SwarmOutcome swarm(Algorithm a, std::uint64_t seeds, std::uint32_t nodes 
   so.stabilize = std::chrono::seconds(5);
   auto stats = std::make_shared<CheckStats>();
   SwarmOutcome out;
-  out.sweep = sim::run_sweep(so, factory(config(a)), [stats] { return mutex_checkers(stats); });
+  out.sweep =
+      sim::run_sweep(so, factory(config(a)), [a, stats] { return mutex_checkers(a, stats); });
   out.stats = *stats;
   return out;
 }

@@ -5,8 +5,8 @@
 namespace synod::mutex {
 namespace {
 
-constexpr std::uint64_t kRequestTimer = kClientTimerBase;
-constexpr std::uint64_t kReleaseTimer = kClientTimerBase + 1;
+constexpr std::uint64_t kRequestTimer = 0;  // client_timer values
+constexpr std::uint64_t kReleaseTimer = 1;
 constexpr std::string_view kStartKey = "workload.start";
 
 struct StartRecord {
@@ -33,7 +33,7 @@ void MutexWorkload::start(Context& ctx, LockService& lock) {
 }
 
 void MutexWorkload::schedule(Context& ctx) {
-  ctx.set_timer(uniform(ctx.rng(), Duration(0), 2 * options_.think), kRequestTimer);
+  ctx.set_timer(uniform(ctx.rng(), Duration(0), 2 * options_.think), client_timer(kRequestTimer));
 }
 
 void MutexWorkload::on_timer(Context& ctx, LockService& lock, std::uint64_t tag) {
@@ -52,7 +52,8 @@ void MutexWorkload::on_granted(Context& ctx, LockService& lock, std::uint64_t to
   (void)lock;
   (void)token;
   ++stats_.grants;
-  ctx.set_timer(uniform(ctx.rng(), options_.hold_min, options_.hold_max), kReleaseTimer);
+  ctx.set_timer(uniform(ctx.rng(), options_.hold_min, options_.hold_max),
+                client_timer(kReleaseTimer));
 }
 
 std::string MutexWorkload::status_json() const {

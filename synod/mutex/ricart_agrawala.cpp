@@ -8,11 +8,10 @@ namespace {
 
 constexpr std::string_view kClockKey = "ra.clock";
 
-MutexMsg msg(MsgType t, std::uint64_t ts, std::uint64_t token = 0) {
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(t);
-  m.ts = ts;
-  m.token = token;
+MutexMsg msg(MsgType t, std::uint64_t request_ts, std::uint64_t clock = 0) {
+  MutexMsg m = make_msg(t);
+  m.request_ts = request_ts;
+  m.clock = clock;
   return m;
 }
 
@@ -29,6 +28,7 @@ void RicartAgrawala::start(LockHost& h) {
 // costs one tick in kClockBlock instead of one per message. (Session 1 synced every tick: two
 // fsyncs per request/reply pair, which capped a real 3-node cluster at ~120 entries/s.)
 bool RicartAgrawala::tick_clock(LockHost& h, std::uint64_t seen) {
+  if (h.mutant().breaks("RA1")) seen = 0;  // RA1: merge what was seen
   const std::uint64_t next = std::max(clock_, seen) + 1;
   if (next > ceiling_) {
     if (!h.persist(kClockKey, next + kClockBlock)) return false;
@@ -55,7 +55,7 @@ bool RicartAgrawala::caught_up(LockHost& h) const {
 }
 
 void RicartAgrawala::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
-  clock_ = std::max(clock_, hb.ts);
+  if (!h.mutant().breaks("RA1")) clock_ = std::max(clock_, hb.clock);  // RA1
   clock_from_.insert(from);
   if (deferred_start_ && h.waiting() && caught_up(h)) {
     deferred_start_ = false;
@@ -80,26 +80,28 @@ void RicartAgrawala::send_request(LockHost& h) {
 }
 
 void RicartAgrawala::maybe_enter(LockHost& h) {
-  // "wait until (number of replies received = (N - 1)); state := HELD"
-  if (h.waiting() && my_ts_ != 0 && awaiting_.empty()) h.granted(my_key_);
+  // RA4: "wait until (number of replies received = (N - 1)); state := HELD"
+  const std::size_t missing = h.mutant().breaks("RA4") ? 1 : 0;
+  if (h.waiting() && my_ts_ != 0 && awaiting_.size() <= missing) h.granted(my_key_);
 }
 
 bool RicartAgrawala::defer(const LockHost& h, std::uint64_t their_key) const {
-  // "if (state = HELD or (state = WANTED and (T, pj) < (Ti, pi))) then queue request"
+  // RA2: "if (state = HELD or (state = WANTED and (T, pj) < (Ti, pi))) then queue request"
+  if (h.mutant().breaks("RA2")) return h.holding();
   return h.holding() || (h.waiting() && my_ts_ != 0 && my_key_ < their_key);
 }
 
 void RicartAgrawala::on_request(LockHost& h, NodeId from, const MutexMsg& m) {
-  if (!tick_clock(h, m.ts)) return;  // cannot persist: no reply rather than an unsafe one
+  if (!tick_clock(h, m.request_ts)) return;  // cannot persist: no reply rather than an unsafe one
   rejoin(h, from);  // it is alive: if we had written it off, it must see our request first
-  if (defer(h, ra_key(m.ts, from))) {
-    const std::pair<NodeId, std::uint64_t> entry(from, m.ts);
+  if (defer(h, ra_key(m.request_ts, from))) {
+    const std::pair<NodeId, std::uint64_t> entry(from, m.request_ts);
     // A retried request is queued once.
     if (std::find(deferred_.begin(), deferred_.end(), entry) == deferred_.end()) {
       deferred_.push_back(entry);
     }
   } else {
-    reply(h, from, m.ts);  // "else reply immediately to pi"
+    reply(h, from, m.request_ts);  // "else reply immediately to pi"
   }
 }
 
@@ -108,19 +110,20 @@ void RicartAgrawala::reply(LockHost& h, NodeId to, std::uint64_t ts) {
 }
 
 void RicartAgrawala::on_reply(LockHost& h, NodeId from, const MutexMsg& m) {
-  clock_ = std::max(clock_, m.token);
-  if (!h.waiting() || m.ts != my_ts_) return;  // answers an earlier request: ignore
+  if (!h.mutant().breaks("RA1")) clock_ = std::max(clock_, m.clock);  // RA1
+  if (!h.waiting() || m.request_ts != my_ts_) return;  // answers an earlier request: ignore
   awaiting_.erase(from);
   replied_.insert(from);
   maybe_enter(h);
 }
 
 void RicartAgrawala::release(LockHost& h) {
-  // "To exit the critical section: state := RELEASED; reply to any queued requests"
+  // RA3: "To exit the critical section: state := RELEASED; reply to any queued requests"
   my_ts_ = 0;
   my_key_ = 0;
   auto queued = std::move(deferred_);
   deferred_.clear();
+  if (h.mutant().breaks("RA3")) return;
   for (const auto& [peer, ts] : queued) reply(h, peer, ts);
 }
 

@@ -1,14 +1,18 @@
 // Ricart-Agrawala: mutual exclusion by timestamped requests and deferred replies.
 //
 // The textbook rules (the seed's "Ricart-Agrawala"; Coulouris et al. 15.2), with state RELEASED /
-// REQUESTED / HELD taken from the lock service (idle / waiting / holding):
-//   on request:  state := REQUESTED; T := Lamport clock; multicast <T, i> to all other processes;
-//                wait until N-1 replies; state := HELD
-//   on receipt of <Tj, j> at i: if state = HELD or (state = REQUESTED and (T, i) < (Tj, j))
-//                then queue the request without replying, else reply at once
-//   on exit:     state := RELEASED; reply to every queued request
-// 2(N-1) messages per entry; requests are granted in (T, i) order, so (T, i) itself is the
-// fencing token (T in the high bits, the node id in the low 20).
+// REQUESTED / HELD taken from the lock service (idle / waiting / holding); tags cited at the
+// branches, mutants in the catalog:
+//  RA1 clock: T := Lamport clock, advanced past every timestamp received (requests, replies,
+//      heartbeats), so a new request is stamped above every request granted before it;
+//      state := REQUESTED; multicast <T, i> to all other processes
+//  RA2 on receipt of <Tj, j> at i: if state = HELD or (state = REQUESTED and (T, i) < (Tj, j))
+//      then queue the request without replying, else reply at once
+//  RA3 on exit: state := RELEASED; reply to every queued request
+//  RA4 enter (state := HELD) only when the N-1 replies (to this request: they echo T) are in
+// 2(N-1) messages per entry (checked by "mutex-messages" over failure-free phases); requests are
+// granted in (T, i) order, so (T, i) itself is the fencing token (T in the high bits, the node id
+// in the low 20).
 //
 // The "special recovery measures" (a crashed process never replies):
 //  - a peer the failure detector suspects is removed from the set of replies awaited;
@@ -49,7 +53,7 @@ class RicartAgrawala : public LockAlgorithm {
   void on_restarted(LockHost& h, NodeId peer) override;
   void on_trust(LockHost& h, NodeId peer) override { rejoin(h, peer); }
   void on_tick(LockHost& h) override;
-  void fill_heartbeat(MutexMsg& hb) const override { hb.ts = clock_; }
+  void fill_heartbeat(MutexMsg& hb) const override { hb.clock = clock_; }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::uint64_t request_key() const override { return my_key_; }
   std::string status_json() const override;

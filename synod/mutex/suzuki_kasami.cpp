@@ -9,7 +9,6 @@ namespace synod::mutex {
 namespace {
 
 constexpr std::string_view kSeqKey = "sk.seq";
-constexpr std::uint32_t kRetry = 1;
 
 }  // namespace
 
@@ -39,28 +38,29 @@ void SuzukiKasami::request(LockHost& h) {
   if (!h.persist(kSeqKey, mine + 1)) return;  // a request number must never be reused
   ++mine;
   waited_ = 0;
-  broadcast_request(h, 0);
+  broadcast_request(h, false);
 }
 
-void SuzukiKasami::broadcast_request(LockHost& h, std::uint32_t retry) {
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(MsgType::kSkRequest);
-  m.ts = rn_[index(h.self())];
-  m.flag = retry;
+void SuzukiKasami::broadcast_request(LockHost& h, bool retry) {
+  MutexMsg m = make_msg(MsgType::kSkRequest);
+  m.request_number = rn_[index(h.self())];
+  m.retry = retry;
   for (NodeId p : h.peers()) {
-    if (!h.suspected(p)) h.send(p, m);
+    if (h.suspected(p)) continue;
+    h.send(p, m);  // SK1: once to every other process
+    if (h.mutant().breaks("SK1")) h.send(p, m);
   }
 }
 
 void SuzukiKasami::enter(LockHost& h) {
   satisfied_ = rn_[index(h.self())];
-  ++counter_;
+  ++counter_;  // SK4
   h.granted(fencing_token(gen_, counter_));
 }
 
 void SuzukiKasami::release(LockHost& h) {
-  // "LN[i] := RN_i[i]", then pass the token on.
-  ln_[index(h.self())] = rn_[index(h.self())];
+  // SK3: "LN[i] := RN_i[i]", then pass the token on.
+  if (!h.mutant().breaks("SK3")) ln_[index(h.self())] = rn_[index(h.self())];
   if (gen_ < recovery_.promised()) {
     drop_stale(h);  // a newer generation exists (we were cut off): this token is void
     return;
@@ -91,10 +91,9 @@ void SuzukiKasami::pass_token(LockHost& h) {
 }
 
 void SuzukiKasami::send_token(LockHost& h, NodeId to) {
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(MsgType::kSkToken);
-  m.gen = gen_;
-  m.token = counter_;
+  MutexMsg m = make_msg(MsgType::kSkToken);
+  m.generation = gen_;
+  m.counter = counter_;
   m.ln = ln_;
   m.queue.assign(queue_.begin(), queue_.end());
   has_token_ = false;
@@ -114,13 +113,13 @@ void SuzukiKasami::on_request(LockHost& h, NodeId from, const MutexMsg& m) {
   const std::size_t j = index(from);
   if (j >= members_.size() || members_[j] != from) return;
   // "RN_i[j] := max(RN_i[j], n); if i holds the idle token and RN_i[j] = LN[j] + 1, send it"
-  rn_[j] = std::max(rn_[j], m.ts);
-  if (has_token_ && !h.holding() && rn_[j] > ln_[j]) {
+  rn_[j] = std::max(rn_[j], m.request_number);
+  if (has_token_ && (!h.holding() || h.mutant().breaks("SK2")) && rn_[j] > ln_[j]) {  // SK2
     send_token(h, from);
     return;
   }
   // A requester that waited `timeout` asks again; the agreed node then looks for the token.
-  if (m.flag == kRetry && !has_token_ && h.lowest_live() == h.self() &&
+  if (m.retry && !has_token_ && h.lowest_live() == h.self() &&
       ticks_ - last_probe_ >= timeout_ticks_) {
     last_probe_ = ticks_;
     recovery_.begin(h);
@@ -129,13 +128,13 @@ void SuzukiKasami::on_request(LockHost& h, NodeId from, const MutexMsg& m) {
 
 void SuzukiKasami::on_token(LockHost& h, NodeId from, const MutexMsg& m) {
   (void)from;
-  if (has_token_ || !recovery_.accept(h, m.gen) || m.ln.size() != members_.size()) {
-    observe_token(h, "token_stale", m.gen);
+  if (has_token_ || !recovery_.accept(h, m.generation) || m.ln.size() != members_.size()) {
+    observe_token(h, "token_stale", m.generation);
     return;
   }
   has_token_ = true;
-  gen_ = m.gen;
-  counter_ = m.token;
+  gen_ = m.generation;
+  if (!h.mutant().breaks("SK4")) counter_ = m.counter;  // SK4: the counter travels in the token
   ln_ = m.ln;
   queue_.assign(m.queue.begin(), m.queue.end());
   observe_token(h, "token_recv", gen_);
@@ -164,7 +163,7 @@ void SuzukiKasami::on_tick(LockHost& h) {
   if (has_token_ && !h.holding() && !queue_.empty()) pass_token(h);  // head was suspected
   if (!h.waiting() || has_token_) return;
   if (++waited_ % timeout_ticks_ != 0) return;
-  broadcast_request(h, kRetry);
+  broadcast_request(h, true);
   if (h.lowest_live() == h.self() && ticks_ - last_probe_ >= timeout_ticks_) {
     last_probe_ = ticks_;
     recovery_.begin(h);
@@ -177,20 +176,19 @@ void SuzukiKasami::on_restarted(LockHost& h, NodeId peer) {
   recovery_.on_restarted(h, peer);
   // The new life's RN is fresh: tell it about our outstanding request.
   if (h.waiting() && !has_token_) {
-    MutexMsg m;
-    m.type = static_cast<std::uint32_t>(MsgType::kSkRequest);
-    m.ts = rn_[index(h.self())];
+    MutexMsg m = make_msg(MsgType::kSkRequest);
+    m.request_number = rn_[index(h.self())];
     h.send(peer, m);
   }
 }
 
 void SuzukiKasami::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
   (void)from;
-  if (hb.gen <= recovery_.promised()) return;
+  if (hb.generation <= recovery_.promised()) return;
   // A newer generation exists: promise it, and void an old token held idle (one token after
   // recovery). A token in use is voided at release.
-  if (!recovery_.accept(h, hb.gen)) return;
-  if (has_token_ && gen_ < hb.gen && !h.holding()) drop_stale(h);
+  if (!recovery_.accept(h, hb.generation)) return;
+  if (has_token_ && gen_ < hb.generation && !h.holding()) drop_stale(h);
 }
 
 void SuzukiKasami::convert_token(LockHost& h, std::uint64_t gen) {

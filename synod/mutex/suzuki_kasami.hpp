@@ -1,19 +1,22 @@
 // Suzuki-Kasami (the token-based Ricart-Agrawala of the seed).
 //
-// Textbook rules (Suzuki & Kasami 1985; the seed's "Ricart-Agrawala (token)"):
-//  - each process i keeps RN_i[1..N], the highest request number heard from each process;
-//  - the token carries LN[1..N] (the number of each process's most recently granted request) and
-//    a queue Q of waiting processes;
-//  - to request: if i holds the token, enter at once (0 messages); else RN_i[i] += 1 and
-//    broadcast REQUEST(i, RN_i[i]);
-//  - on REQUEST(j, n): RN_i[j] := max(RN_i[j], n); if i holds the token idle and
-//    RN_i[j] = LN[j] + 1, send it the token;
-//  - on release: LN[i] := RN_i[i]; for j = i+1, ..., N, 1, ..., i-1 (the textbook's order), append
-//    j to Q if it is not there and RN_i[j] = LN[j] + 1; if Q is not empty, send the token to its
-//    head (removing it).
-// N messages per entry (N-1 requests + the token), 0 if the requester already holds the token.
-// The fencing token is (generation, counter): the counter travels in the token and grows on
-// every entry.
+// Textbook rules (Suzuki & Kasami 1985; the seed's "Ricart-Agrawala (token)"): each process i
+// keeps RN_i[1..N], the highest request number heard from each process; the token carries
+// LN[1..N] (the number of each process's most recently granted request) and a queue Q of waiting
+// processes. Tags cited at the branches, mutants in the catalog:
+//  SK1 request: if i holds the token, enter at once (0 messages); else RN_i[i] += 1 and
+//      broadcast REQUEST(i, RN_i[i]) once to every other process;
+//  SK2 on REQUEST(j, n): RN_i[j] := max(RN_i[j], n); if i holds the token *idle* (not in the
+//      critical section) and RN_i[j] = LN[j] + 1, send it the token;
+//  SK3 on release: LN[i] := RN_i[i]; for j = i+1, ..., N, 1, ..., i-1 (the textbook's order),
+//      append j to Q if it is not there and RN_i[j] = LN[j] + 1; if Q is not empty, send the
+//      token to its head (removing it);
+//  SK4 fencing: the token is (generation, counter); the counter travels in the token and grows
+//      on every entry;
+//  SK5 recovery: a lost token is replaced by a probe round (token_recovery.hpp) that creates
+//      the new generation's token when nobody has one (also the very first token).
+// N messages per entry (N-1 requests + the token), 0 if the requester already holds the token:
+// checked by "mutex-messages" over failure-free phases (extra token hops exceed it).
 //
 // Failures: own request numbers are persisted before they are broadcast; a waiting node re-sends
 // its request every `timeout` ticks (idempotent: RN is max-merged), which repairs requests lost
@@ -41,7 +44,7 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
   void on_suspect(LockHost& h, NodeId peer) override;
   void on_restarted(LockHost& h, NodeId peer) override;
   void on_tick(LockHost& h) override;
-  void fill_heartbeat(MutexMsg& hb) const override { hb.gen = recovery_.promised(); }
+  void fill_heartbeat(MutexMsg& hb) const override { hb.generation = recovery_.promised(); }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::string status_json() const override;
 
@@ -55,12 +58,13 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
  private:
   // TokenKeeper.
   void convert_token(LockHost& h, std::uint64_t gen) override;
+  std::string_view recovery_rule() const override { return "SK5"; }
   std::uint64_t probe_info() const override { return satisfied_; }
   void regenerate(LockHost& h, std::uint64_t gen,
                   const std::map<NodeId, std::uint64_t>& answers) override;
 
   std::size_t index(NodeId n) const;
-  void broadcast_request(LockHost& h, std::uint32_t retry);
+  void broadcast_request(LockHost& h, bool retry);
   void on_request(LockHost& h, NodeId from, const MutexMsg& m);
   void on_token(LockHost& h, NodeId from, const MutexMsg& m);
   void enter(LockHost& h);

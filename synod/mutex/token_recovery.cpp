@@ -6,15 +6,17 @@ namespace synod::mutex {
 namespace {
 
 constexpr std::string_view kPromisedKey = "token.promised";
-constexpr std::uint32_t kHasToken = 1;
-constexpr std::uint32_t kRefuse = 2;
+MutexMsg probe(std::uint64_t gen) {
+  MutexMsg m = make_msg(MsgType::kProbe);
+  m.generation = gen;
+  return m;
+}
 
-MutexMsg msg(MsgType t, std::uint64_t gen, std::uint32_t flag = 0, std::uint64_t info = 0) {
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(t);
-  m.gen = gen;
-  m.flag = flag;
-  m.ts = info;
+MutexMsg answer(std::uint64_t gen, ProbeReply reply, std::uint64_t satisfied = 0) {
+  MutexMsg m = make_msg(MsgType::kProbeAnswer);
+  m.generation = gen;
+  m.probe = reply;
+  m.satisfied = satisfied;
   return m;
 }
 
@@ -71,57 +73,61 @@ void TokenRecovery::begin(LockHost& h) {
   for (NodeId p : h.peers()) {
     if (h.suspected(p)) continue;
     awaiting_.insert(p);
-    h.send(p, msg(MsgType::kProbe, gen));
+    h.send(p, probe(gen));
   }
   maybe_finish(h);
 }
 
 void TokenRecovery::on_probe(LockHost& h, NodeId from, const MutexMsg& m) {
-  if (m.gen == 0) {
+  if (m.generation == 0) {
     if (h.lowest_live() == h.self()) loss_possible_ = true;  // a hint: run a round
     return;
   }
   // A repeated probe from the prober we promised (or, after our restart, one matching the
   // promise we persisted) is answered again without a new promise.
   const bool again =
-      m.gen == promised_ && !probing_ && (promised_to_ == from || promised_to_ == kNoNode);
-  if (!again && (m.gen <= promised_ || !promise(h, m.gen))) {
-    h.send(from, msg(MsgType::kProbeAnswer, promised_, kRefuse));
+      m.generation == promised_ && !probing_ && (promised_to_ == from || promised_to_ == kNoNode);
+  if (!again && (m.generation <= promised_ || !promise(h, m.generation))) {
+    h.send(from, answer(promised_, ProbeReply::kRefused));
     return;
   }
   promised_to_ = from;
   probing_ = false;  // a newer round supersedes ours
   if (keeper_.has_token()) {
-    keeper_.convert_token(h, m.gen);
-    had_token_in_ = m.gen;
+    keeper_.convert_token(h, m.generation);
+    had_token_in_ = m.generation;
   }
   // A repeated probe gets the same answer even if the token moved on meanwhile: the first
   // answer may have been lost, and "had it" must not turn into "nobody has it".
-  const bool had = had_token_in_ == m.gen;
-  h.send(from, msg(MsgType::kProbeAnswer, m.gen, had ? kHasToken : 0, keeper_.probe_info()));
+  const bool had = had_token_in_ == m.generation;
+  h.send(from, answer(m.generation, had ? ProbeReply::kHasToken : ProbeReply::kNoToken,
+                      keeper_.probe_info()));
 }
 
 void TokenRecovery::on_answer(LockHost& h, NodeId from, const MutexMsg& m) {
   if (!probing_) return;
-  if (m.flag == kRefuse) {
+  if (m.probe == ProbeReply::kRefused) {
     // Someone promised another round of this generation or newer. The agreed node tries again
     // above it on the next tick; anyone else leaves it to the agreed node (two probers retrying
     // in step would refuse each other forever).
     probing_ = false;
-    (void)promise(h, m.gen);
+    (void)promise(h, m.generation);
     if (h.lowest_live() == h.self()) loss_possible_ = true;
     return;
   }
-  if (m.gen != promised_ || awaiting_.erase(from) == 0) return;
-  answers_[from] = m.ts;
-  if (m.flag == kHasToken) found_ = true;
+  if (m.generation != promised_ || awaiting_.erase(from) == 0) return;
+  answers_[from] = m.satisfied;
+  if (m.probe == ProbeReply::kHasToken) found_ = true;
   maybe_finish(h);
 }
 
 void TokenRecovery::maybe_finish(LockHost& h) {
   if (!probing_ || !awaiting_.empty()) return;
   probing_ = false;
-  if (!found_) keeper_.regenerate(h, promised_, answers_);
+  // SK5 / TR4 (the keeper's recovery rule): nobody has a token, so this round creates one.
+  if (!found_ && !h.mutant().breaks(keeper_.recovery_rule())) {
+    keeper_.regenerate(h, promised_, answers_);
+  }
 }
 
 void TokenRecovery::on_suspect(LockHost& h, NodeId peer) {
@@ -136,7 +142,7 @@ void TokenRecovery::note_death(LockHost& h, NodeId peer) {
   } else if (peer == keeper_.last_sent_to()) {
     // We sent the token to the dead peer, and the agreed node may have written that peer off
     // before the token went there: tell it to look (a PROBE with generation 0 is a hint).
-    h.send(agreed, msg(MsgType::kProbe, 0));
+    h.send(agreed, probe(0));
   }
 }
 
@@ -146,13 +152,13 @@ void TokenRecovery::on_tick(LockHost& h) {
     begin(h);
   }
   if (++ticks_ % retry_ticks_ != 0 || !probing_) return;
-  for (NodeId p : awaiting_) h.send(p, msg(MsgType::kProbe, promised_));
+  for (NodeId p : awaiting_) h.send(p, probe(promised_));
 }
 
 void TokenRecovery::on_restarted(LockHost& h, NodeId peer) {
   note_death(h, peer);
   // The probe to the old life was dropped with its stream; the new life answers afresh.
-  if (probing_ && awaiting_.count(peer) != 0) h.send(peer, msg(MsgType::kProbe, promised_));
+  if (probing_ && awaiting_.count(peer) != 0) h.send(peer, probe(promised_));
 }
 
 }  // namespace synod::mutex

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "synod/mutex/lock_algorithm.hpp"
 
@@ -40,6 +41,8 @@ class TokenKeeper {
   virtual void convert_token(LockHost& h, std::uint64_t gen) = 0;
   // Extra per-node information carried by the answer (SK: own satisfied request number).
   virtual std::uint64_t probe_info() const { return 0; }
+  // The tag of the algorithm's header rule carried out by the round (SK5, TR4).
+  virtual std::string_view recovery_rule() const = 0;
   // Nobody had the token: create generation `gen` from the answers (node -> probe_info).
   virtual void regenerate(LockHost& h, std::uint64_t gen,
                           const std::map<NodeId, std::uint64_t>& answers) = 0;

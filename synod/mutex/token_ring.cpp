@@ -18,7 +18,14 @@ void TokenRing::start(LockHost& h) {
 NodeId TokenRing::successor(LockHost& h) const {
   const auto me = std::lower_bound(ring_.begin(), ring_.end(), h.self()) - ring_.begin();
   const auto n = static_cast<std::ptrdiff_t>(ring_.size());
+  if (h.mutant().breaks("TR2")) {  // the lowest reachable other id, from every node
+    for (NodeId p : ring_) {
+      if (p != h.self() && h.reachable(p)) return p;
+    }
+    return kNoNode;
+  }
   for (std::ptrdiff_t k = 1; k < n; ++k) {
+    // TR2: the next reachable id, cyclically.
     const NodeId next = ring_[static_cast<std::size_t>((me + k) % n)];
     if (h.reachable(next)) return next;  // a crashed process is bypassed
   }
@@ -26,7 +33,7 @@ NodeId TokenRing::successor(LockHost& h) const {
 }
 
 void TokenRing::request(LockHost& h) {
-  if (has_token_) {
+  if (has_token_ || h.mutant().breaks("TR1")) {  // TR1: only with the token
     ++counter_;  // the token waits here only when no successor is reachable
     h.granted(fencing_token(gen_, counter_));
   }
@@ -38,7 +45,7 @@ void TokenRing::got_token(LockHost& h) {
   if (h.waiting()) {
     ++counter_;
     h.granted(fencing_token(gen_, counter_));
-  } else if (ticks_ - arrived_ >= idle_hold_ticks_) {
+  } else if (ticks_ - arrived_ >= idle_hold_ticks_ || h.mutant().breaks("TR5")) {  // TR5
     pass(h);
   }  // else on_tick passes it once the idle hold is over
 }
@@ -54,10 +61,9 @@ void TokenRing::release(LockHost& h) {
 void TokenRing::pass(LockHost& h) {
   const NodeId next = successor(h);
   if (next == kNoNode) return;  // alone: keep it; on_tick tries again
-  MutexMsg m;
-  m.type = static_cast<std::uint32_t>(MsgType::kRingToken);
-  m.gen = gen_;
-  m.token = counter_;
+  MutexMsg m = make_msg(MsgType::kRingToken);
+  m.generation = gen_;
+  m.counter = counter_;
   has_token_ = false;
   last_sent_to_ = next;
   ++passes_;
@@ -71,13 +77,13 @@ void TokenRing::drop_stale(LockHost& h) {
 }
 
 void TokenRing::on_token(LockHost& h, const MutexMsg& m) {
-  if (has_token_ || !recovery_.accept(h, m.gen)) {
-    observe_token(h, "token_stale", m.gen);  // an older generation: discarded
+  if (has_token_ || !recovery_.accept(h, m.generation)) {
+    observe_token(h, "token_stale", m.generation);  // an older generation: discarded
     return;
   }
   has_token_ = true;
-  gen_ = m.gen;
-  counter_ = m.token;
+  gen_ = m.generation;
+  if (!h.mutant().breaks("TR3")) counter_ = m.counter;  // TR3: the counter travels in the token
   arrived_ = ticks_;
   observe_token(h, "token_recv", gen_);
   got_token(h);
@@ -108,8 +114,8 @@ void TokenRing::on_tick(LockHost& h) {
 
 void TokenRing::on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) {
   (void)from;
-  if (hb.gen <= recovery_.promised() || !recovery_.accept(h, hb.gen)) return;
-  if (has_token_ && gen_ < hb.gen && !h.holding()) drop_stale(h);
+  if (hb.generation <= recovery_.promised() || !recovery_.accept(h, hb.generation)) return;
+  if (has_token_ && gen_ < hb.generation && !h.holding()) drop_stale(h);
 }
 
 void TokenRing::convert_token(LockHost& h, std::uint64_t gen) {

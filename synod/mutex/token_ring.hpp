@@ -1,8 +1,17 @@
-// Token ring: the processes form a logical ring by ascending id; one token circulates. A process
-// that receives the token enters the critical section if it wants to, and passes the token to its
-// successor on exit (or at once if it does not want it). 1 message per entry when every process
-// wants the lock, unboundedly many per entry when few do (the token keeps circulating; an idle
-// process keeps it for `idle_hold` before passing it on, which bounds the rate).
+// Token ring: the processes form a logical ring by ascending id; one token circulates. Rules
+// (tags cited at the branches, mutants in the catalog):
+//  TR1 a process enters the critical section only while it holds the token;
+//  TR2 the token goes to the successor: the next id (cyclically) that is reachable (heard from and
+//      not suspected), so every live process gets it once per circulation;
+//  TR3 fencing: the token is (generation, counter); the counter travels in the token and grows on
+//      every entry;
+//  TR4 recovery: a lost token is replaced by a probe round (token_recovery.hpp) that creates the
+//      new generation's token when nobody has one (also the very first token);
+//  TR5 an idle process keeps the token for `idle_hold` before passing it on, which bounds the
+//      circulation rate.
+// 1 message per entry when every process wants the lock, unboundedly many per entry when few do
+// (the token keeps circulating), at most N per idle_hold then: checked by "mutex-messages" over
+// failure-free phases.
 //
 // Failures: the successor is the next id the failure detector does not suspect, so a crashed
 // process is bypassed. A lost token (its holder crashed, or it was dropped in flight with a
@@ -39,7 +48,7 @@ class TokenRing final : public LockAlgorithm, private TokenKeeper {
   void on_suspect(LockHost& h, NodeId peer) override { recovery_.on_suspect(h, peer); }
   void on_restarted(LockHost& h, NodeId peer) override { recovery_.on_restarted(h, peer); }
   void on_tick(LockHost& h) override;
-  void fill_heartbeat(MutexMsg& hb) const override { hb.gen = recovery_.promised(); }
+  void fill_heartbeat(MutexMsg& hb) const override { hb.generation = recovery_.promised(); }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::string status_json() const override;
 
@@ -51,6 +60,7 @@ class TokenRing final : public LockAlgorithm, private TokenKeeper {
 
  private:
   void convert_token(LockHost& h, std::uint64_t gen) override;
+  std::string_view recovery_rule() const override { return "TR4"; }
   void regenerate(LockHost& h, std::uint64_t gen,
                   const std::map<NodeId, std::uint64_t>& answers) override;
 
