@@ -159,12 +159,16 @@ int run_trace(const TraceArgs& a) {
     }
     const trace::SpacetimeStats st = a.format == Format::kSvg ? trace::render_svg(sel, opts, out)
                                                               : trace::render_html(sel, opts, out);
-    summary = fmt::format("{} nodes, {} messages, {} drops, {} crashes, {} restarts", st.rows,
-                          st.arrows, st.drops, st.crashes, st.restarts);
+    summary = fmt::format(
+        "{} nodes, {} messages, {} drops, {} crashes, {} inferred crashes ({} sends lost to them), "
+        "{} restarts",
+        st.rows, st.arrows, st.drops, st.crashes, st.inferred_crashes, st.lost, st.restarts);
   }
   if (sel.truncated) {
-    summary += fmt::format("; truncated after {} node events ({} more in the window)",
-                           sel.node_events, sel.cut_events);
+    summary +=
+        fmt::format("; truncated to {} node events{} ({} more in the window)", sel.node_events,
+                    sel.around_moments ? " around the crashes, faults and rare observations" : "",
+                    sel.cut_events);
   }
 
   if (a.output == "-") {

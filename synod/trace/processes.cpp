@@ -1,5 +1,7 @@
 #include "synod/trace/processes.hpp"
 
+#include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "synod/trace/select.hpp"
@@ -43,6 +45,61 @@ ProcessMap assign_processes(std::span<const Event* const> events) {
     if (e.kind == EventKind::kCrash) c.crashed = true;
   }
   return map;
+}
+
+namespace {
+
+// The peer a "suspect" observation names, or kNoNode for any other event.
+NodeId suspected_peer(const Event& e) {
+  if (e.kind != EventKind::kObserve || e.what != "suspect") return kNoNode;
+  for (const auto& f : e.fields) {
+    if (f.key == "peer" && f.value > 0) return static_cast<NodeId>(f.value);
+  }
+  return kNoNode;
+}
+
+}  // namespace
+
+std::vector<InferredCrash> infer_crashes(std::span<const Event* const> events) {
+  const ProcessMap map = assign_processes(events);
+  struct Life {
+    std::size_t last = 0;
+    bool crashed = false;
+    std::int64_t next_life_ns = -1;
+    bool inferred = false;
+  };
+  std::vector<Life> lives(map.processes.size());
+  std::map<NodeId, int> current;  // node -> its latest process so far
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const int p = map.of_event[i];
+    if (p < 0) continue;
+    const NodeId node = events[i]->node;
+    if (auto it = current.find(node); it != current.end() && it->second != p) {
+      lives[static_cast<std::size_t>(it->second)].next_life_ns = events[i]->time_ns;
+    }
+    current[node] = p;
+    lives[static_cast<std::size_t>(p)].last = i;
+    if (events[i]->kind == EventKind::kCrash) lives[static_cast<std::size_t>(p)].crashed = true;
+  }
+  // Second pass: a suspicion of a node whose current life has already recorded its last event.
+  std::vector<InferredCrash> out;
+  current.clear();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = *events[i];
+    if (const int p = map.of_event[i]; p >= 0) current[e.node] = p;
+    const NodeId peer = suspected_peer(e);
+    if (peer == kNoNode || peer == e.node) continue;
+    auto it = current.find(peer);
+    if (it == current.end()) continue;
+    Life& life = lives[static_cast<std::size_t>(it->second)];
+    if (life.crashed || life.inferred || life.last >= i) continue;
+    life.inferred = true;
+    out.push_back({events[life.last], e.time_ns, e.node, life.next_life_ns});
+  }
+  std::sort(out.begin(), out.end(), [](const InferredCrash& a, const InferredCrash& b) {
+    return a.last->seq < b.last->seq;
+  });
+  return out;
 }
 
 }  // namespace synod::trace

@@ -28,6 +28,20 @@ struct ProcessMap {
 // the life it ends, whatever life number the driver stamped on it. Drops are network events.
 ProcessMap assign_processes(std::span<const Event* const> events);
 
+// A real node killed with SIGKILL writes nothing: its trace just stops. Such a life is taken for
+// crashed when a peer then suspects it ("suspect" {peer}, as heartbeat and the lock service
+// observe) while the merged trace goes on, and the life has no crash record and no later event.
+// A clean stop (`synod local down`) ends every trace at once, before anyone can suspect anyone.
+struct InferredCrash {
+  const Event* last = nullptr;    // the life's last event: the crash came after it
+  std::int64_t suspected_ns = 0;  // the first suspicion of it
+  NodeId suspected_by = kNoNode;
+  std::int64_t next_life_ns = -1;  // when the node started again, -1 if it never did
+};
+
+// Over a whole execution (not a window: the evidence may lie outside it), in order of `last`.
+std::vector<InferredCrash> infer_crashes(std::span<const Event* const> events);
+
 std::string process_name(NodeId node, std::uint32_t life);
 
 }  // namespace synod::trace

@@ -109,6 +109,10 @@ class Emitter {
         if (!drop.what.empty()) note += " (" + std::string(drop.what) + ")";
       }
     }
+    out_ += describe_event(e, names_);
+    out_ += note;
+    out_ += " @" + format_duration(Duration(e.time_ns - sel_.origin_ns));
+    out_ += '\n';
     out_ += procs_.processes[p].name;
     out_ += " {";
     out_ += entry(p, c[p]);
@@ -116,10 +120,6 @@ class Emitter {
       if (h != p && c[h] != 0) out_ += "," + entry(h, c[h]);
     }
     out_ += "}\n";
-    out_ += describe_event(e, names_);
-    out_ += note;
-    out_ += " @" + format_duration(Duration(e.time_ns - sel_.origin_ns));
-    out_ += '\n';
     ++stats_.events;
   }
 

@@ -1,9 +1,13 @@
 // Export to ShiViz (https://bestchai.bitbucket.io/shiviz/), which draws an execution from a log of
-// events stamped with vector clocks. The file is accepted as is when uploaded:
-//   line 1: the parsing regex   (?<host>\S*) (?<clock>{.*})\n(?<event>.*)
+// events stamped with vector clocks. The file is accepted both ways ShiViz takes a log:
+//   line 1: the parsing regex   (?<event>.*)\n(?<host>\S*) (?<clock>{.*})
 //   line 2: the delimiter between executions (empty: one execution)
-//   then per event two lines:   n2 {"n2":5,"n1":3}
-//                                deliver heartbeat 8B from n1 [m=13] (lamport 8) @95.7ms
+//   then per event two lines:   deliver heartbeat 8B from n1 [m=13] (lamport 8) @95.7ms
+//                                n2 {"n2":5,"n1":3}
+// Uploaded, ShiViz takes line 1 as the regex and line 2 as the delimiter. Pasted into its log box,
+// the regex field must hold that regex, which is ShiViz's own default (its examples and an upload
+// with an empty first line use it): the two header lines match nothing and are skipped, so the
+// whole file can be pasted. Event texts never contain " {", so no text line reads as a clock.
 // ShiViz insists that each host's own entry counts 1, 2, 3... over its events and that every entry
 // names a host of the log and an event that exists, so the clocks are recomputed from the trace's
 // structure instead of copied from the recorded ones (which count across lives and may refer to
@@ -19,7 +23,7 @@
 
 namespace synod::trace {
 
-inline constexpr const char* kShivizRegex = R"((?<host>\S*) (?<clock>{.*})\n(?<event>.*))";
+inline constexpr const char* kShivizRegex = R"((?<event>.*)\n(?<host>\S*) (?<clock>{.*}))";
 
 struct ShivizStats {
   std::size_t events = 0;  // events written

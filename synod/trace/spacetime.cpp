@@ -1,9 +1,11 @@
 #include "synod/trace/spacetime.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "synod/trace/messages.hpp"
@@ -71,7 +73,13 @@ class Diagram {
     first_row_y_ = kAxisY + 46;
     rows_bottom_ =
         first_row_y_ + row_h_ * static_cast<double>(std::max<std::size_t>(row_of_.size(), 1) - 1);
-    count_observations();
+    routine_ = frequent_observations(sel.events);
+    std::unordered_map<const Event*, std::size_t> index;
+    for (std::size_t i = 0; i < sel.events.size(); ++i) index.emplace(sel.events[i], i);
+    for (const InferredCrash& c : sel.inferred_crashes) {
+      dead_[c.last->node].push_back(&c);
+      if (auto it = index.find(c.last); it != index.end()) inferred_at_.emplace(it->second, &c);
+    }
   }
 
   SpacetimeStats render(std::string& out) {
@@ -90,6 +98,7 @@ class Diagram {
                        num(width), num(height));
     header(out);
     grid(out);
+    cut_bands(out);
     network_faults(out);
     process_lines(out);
     messages(out);
@@ -131,18 +140,6 @@ class Diagram {
 
   // Observations that recur constantly (heartbeat's "beat", "learn") are drawn as small grey dots;
   // the rare ones ("suspect", "trust") get colour and a label.
-  void count_observations() {
-    std::size_t total = 0;
-    for (const Event* e : sel_.events) {
-      if (e->kind == EventKind::kObserve) {
-        ++obs_count_[std::string(e->what)];
-        ++total;
-      }
-    }
-    for (const auto& [what, n] : obs_count_) {
-      if (n * 20 > total && n > 2 * row_of_.size()) routine_.push_back(what);
-    }
-  }
   bool routine(const Event& e) const {
     return std::find(routine_.begin(), routine_.end(), e.what) != routine_.end();
   }
@@ -161,6 +158,10 @@ class Diagram {
         "<marker id=\"ahgrey\" viewBox=\"0 0 10 10\" refX=\"9.5\" refY=\"5\" markerWidth=\"7\" "
         "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
         "fill=\"#9a9a9a\"/></marker>\n";
+    out +=
+        "<pattern id=\"cuthatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+        "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f2f2f2\"/><line "
+        "x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#d0d0d0\" stroke-width=\"2\"/></pattern>\n";
     out += "</defs>\n";
   }
   std::string arrow_marker(NodeId sender) const {
@@ -183,12 +184,18 @@ class Diagram {
     out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{}</text>\n", num(kLeft - 60), num(y),
                        xml_escape(sub));
     if (sel_.truncated) {
+      const std::string what =
+          sel_.around_moments
+              ? fmt::format(
+                    "the {} node events nearest the crashes, restarts, faults and rare "
+                    "observations; {} more left out (grey bands)",
+                    sel_.node_events, sel_.cut_events)
+              : fmt::format("the first {} node events; {} more in the window", sel_.node_events,
+                            sel_.cut_events);
       out += fmt::format(
-          "<text class=\"truncated\" x=\"{}\" y=\"{}\" fill=\"{}\">Truncated: showing the first {} "
-          "node "
-          "events; {} more in the window (narrow it with --from/--to, --nodes or raise "
-          "--max-events)</text>\n",
-          num(kLeft - 60), num(y + 16), kLossRed, sel_.node_events, sel_.cut_events);
+          "<text class=\"truncated\" x=\"{}\" y=\"{}\" fill=\"{}\">Truncated: showing {} (narrow "
+          "it with --from/--to, --nodes or raise --max-events)</text>\n",
+          num(kLeft - 60), num(y + 16), kLossRed, xml_escape(what));
     }
   }
 
@@ -206,6 +213,26 @@ class Diagram {
     out += "</g>\n" + labels;
     out += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#bbb\"/>\n",
                        num(scale_.left()), num(scale_.right()), num(kAxisY));
+  }
+
+  // Where --max-events left events out: a grey hatched band, so an empty stretch is not mistaken
+  // for a quiet one.
+  void cut_bands(std::string& out) {
+    if (sel_.gaps.empty()) return;
+    const double top = kAxisY + 2;
+    const double bottom = rows_bottom_ + 24;
+    out += "<g class=\"cuts\">\n";
+    for (const auto& g : sel_.gaps) {
+      const double x1 = scale_.x_of_time(g.from_ns);
+      const double x2 = std::max(scale_.x_of_time(g.to_ns), x1 + 4);
+      out += fmt::format(
+          "<g class=\"cut ev\"><title>{} node event{} left out by --max-events, {} to {}</title>"
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#cuthatch)\"/></g>\n",
+          g.events, g.events == 1 ? "" : "s", rel(g.from_ns), rel(g.to_ns), num(x1), num(top),
+          num(x2 - x1), num(bottom - top));
+      ++stats_.gaps;
+    }
+    out += "</g>\n";
   }
 
   // Partitions become shaded bands until healed; a full heal is a dashed green line; faults on
@@ -294,6 +321,10 @@ class Diagram {
       }
       s.x2 = x;
       if (e.kind == EventKind::kCrash) s.crashed = true;
+      if (inferred_at_.count(i) != 0) {
+        s.crashed = true;
+        s.x2 = inferred_x(i);
+      }
       if (e.kind == EventKind::kPause) s.pause_x = x;
       if (e.kind == EventKind::kResume) {
         s.paused.emplace_back(s.pause_x.value_or(s.x1), x);
@@ -327,6 +358,21 @@ class Diagram {
     }
   }
 
+  // An inferred crash is drawn just after the life's last event (it happened some time after it).
+  double inferred_x(std::size_t i) const {
+    return std::min(scale_.x_of_event(i) + 7, scale_.right());
+  }
+
+  // The inferred crash of `node` that a send at `t_ns` arrived after, if any: it was lost.
+  const InferredCrash* dead_at(NodeId node, std::int64_t t_ns) const {
+    auto it = dead_.find(node);
+    if (it == dead_.end()) return nullptr;
+    for (const InferredCrash* c : it->second) {
+      if (t_ns > c->last->time_ns && (c->next_life_ns < 0 || t_ns < c->next_life_ns)) return c;
+    }
+    return nullptr;
+  }
+
   void messages(std::string& out) {
     out += "<g class=\"messages\" stroke-width=\"1.3\" fill=\"none\">\n";
     for (std::size_t i = 0; i < sel_.events.size(); ++i) {
@@ -338,12 +384,30 @@ class Diagram {
       } else if (e.kind == EventKind::kSend && links_.deliveries[i] == 0 &&
                  links_.first_drop_of[i] == MessageLinks::kNone && has_row(e.node) &&
                  has_row(e.peer)) {
-        // In flight at the end of the window (or its fate is outside it): a short dashed stub.
         const double x = scale_.x_of_event(i);
         const double y1 = row_y(e.node);
+        if (const InferredCrash* c = dead_at(e.peer, e.time_ns)) {
+          // Sent to a node that had already died: it ends part-way at a hollow red ring.
+          const double y2 = y1 + (row_y(e.peer) - y1) * 0.6;
+          out += fmt::format(
+              "<g class=\"msg-lost ev\"><title>{}\n(lost: n{} had crashed; its trace ends at {}, "
+              "n{} "
+              "suspected it at {})</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+              "stroke=\"{}\" "
+              "stroke-opacity=\"0.55\" stroke-dasharray=\"2,2\"/><circle cx=\"{}\" cy=\"{}\" "
+              "r=\"2.6\" "
+              "fill=\"#fff\" stroke=\"{}\" stroke-width=\"1.3\"/></g>\n",
+              xml_escape(details(i)), e.peer, rel(c->last->time_ns), c->suspected_by,
+              rel(c->suspected_ns), num(x), num(y1), num(x + 12), num(y2), kLossRed, num(x + 12),
+              num(y2), kLossRed);
+          ++stats_.lost;
+          continue;
+        }
+        // In flight at the end of the window (or its fate is outside it): a short dashed stub.
         const double y2 = y1 + (row_y(e.peer) - y1) * 0.3;
         out += fmt::format(
-            "<g class=\"msg-out ev\"><title>{}\n(no delivery in this window)</title><line "
+            "<g class=\"msg-out ev\"><title>{}\n(no delivery shown: outside the window or "
+            "cut)</title><line "
             "x1=\"{}\" y1=\"{}\" "
             "x2=\"{}\" y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" "
             "marker-end=\"url(#ahgrey)\"/></g>\n",
@@ -364,7 +428,8 @@ class Diagram {
       // The send is outside the window: a dashed stub coming from the sender's side.
       const double dir = row_y(d.peer) < y2 ? -1 : 1;
       out += fmt::format(
-          "<g class=\"msg-in ev\"><title>{}\n(sent before this window)</title><line x1=\"{}\" "
+          "<g class=\"msg-in ev\"><title>{}\n(send not shown: outside the window or "
+          "cut)</title><line x1=\"{}\" "
           "y1=\"{}\" x2=\"{}\" "
           "y2=\"{}\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\" "
           "marker-end=\"url(#ahgrey)\"/></g>\n",
@@ -440,85 +505,143 @@ class Diagram {
   }
 
   // Marks on the process lines: sends, timers, observations, starts, restarts, pauses, crashes.
+  // Three layers, drawn in this order: small marks, labelled observations, then the lives' marks
+  // (start, restart, crash, pause), so nothing ever hides a restart or a crash. The lives' labels
+  // take their place first for the same reason.
   void node_marks(std::string& out) {
-    std::map<NodeId, LabelSlots>& slots = slots_;
     std::string marks;
-    std::string notable;  // drawn last so they sit on top
-    for (std::size_t i = 0; i < sel_.events.size(); ++i) {
-      const Event& e = *sel_.events[i];
-      if (procs_.of_event[i] < 0 || !has_row(e.node)) continue;
-      const double x = scale_.x_of_event(i);
-      const double y = row_y(e.node);
-      const std::string t = xml_escape(details(i));
-      LabelSlots& ls = slots[e.node];
-      switch (e.kind) {
-        case EventKind::kSend:
-          marks += fmt::format(
-              "<circle class=\"send ev\" cx=\"{}\" cy=\"{}\" r=\"2.4\" "
-              "fill=\"{}\"><title>{}</title></circle>\n",
-              num(x), num(y), node_colour(e.node), t);
-          break;
-        case EventKind::kTimer:
-          marks += fmt::format(
-              "<line class=\"timer ev\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" "
-              "stroke=\"#777\" "
-              "stroke-width=\"1.2\"><title>{3}</title></line>\n",
-              num(x), num(y - 5), num(y + 5), t);
-          break;
-        case EventKind::kObserve:
-          if (routine(e)) {
-            marks += fmt::format(
-                "<circle class=\"obs-routine ev\" cx=\"{}\" cy=\"{}\" r=\"1.8\" "
-                "fill=\"{}\"><title>{}</title></circle>\n",
-                num(x), num(y - 5), kRoutineGrey, t);
-          } else {
-            notable += fmt::format(
-                "<g class=\"obs ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"4.2\" "
-                "fill=\"#f1b80a\" "
-                "stroke=\"#7a5c00\" stroke-width=\"0.8\"/>{}</g>\n",
-                t, num(x), num(y), label(ls, x, y, observation_label(e), "#6b5200"));
-            ++stats_.observations;
-          }
-          break;
-        case EventKind::kStart:
-          marks += fmt::format(
-              "<circle class=\"start ev\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#fff\" "
-              "stroke=\"{}\" "
-              "stroke-width=\"1.8\"><title>{}</title></circle>\n",
-              num(x), num(y), node_colour(e.node), t);
-          break;
-        case EventKind::kRecover:
-          notable += fmt::format(
-              "<g class=\"restart ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\" "
-              "fill=\"#2e8b57\" "
-              "stroke=\"#fff\" stroke-width=\"1\"/>{}</g>\n",
-              t, num(x), num(y), label(ls, x, y, "restart", "#2e8b57"));
-          ++stats_.restarts;
-          break;
-        case EventKind::kCrash:
-          notable += fmt::format(
-              "<g class=\"crash ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"12\" "
-              "height=\"12\" "
-              "fill=\"#fff\" fill-opacity=\"0.85\"/>{}{}</g>\n",
-              t, num(x - 6), num(y - 6), cross(x, y, 6, 3),
-              label(ls, x, y, "crash", kLossRed, /*prefer_below=*/true));
-          ++stats_.crashes;
-          break;
-        case EventKind::kPause:
-        case EventKind::kResume:
-          notable += fmt::format(
-              "<g class=\"{} ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"2.5\" "
-              "height=\"12\" "
-              "fill=\"#555\"/><rect x=\"{}\" y=\"{}\" width=\"2.5\" height=\"12\" "
-              "fill=\"#555\"/>{}</g>\n",
-              event_kind_name(e.kind), t, num(x - 3.5), num(y - 6), num(x + 1), num(y - 6),
-              label(ls, x, y, std::string(event_kind_name(e.kind)), "#555"));
-          break;
-        default: break;
+    std::string notable;
+    std::string lives;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t i = 0; i < sel_.events.size(); ++i) {
+        const Event& e = *sel_.events[i];
+        if (procs_.of_event[i] < 0 || !has_row(e.node)) continue;
+        const bool life_mark = is_life_mark(e.kind) || inferred_at_.count(i) != 0;
+        if (life_mark != (pass == 0)) continue;
+        if (pass == 0) {
+          life_marks(lives, i);
+        } else {
+          other_marks(marks, notable, i);
+        }
       }
     }
     out += marks;
     out += notable;
+    out += lives;
+  }
+
+  static bool is_life_mark(EventKind k) {
+    return k == EventKind::kStart || k == EventKind::kRecover || k == EventKind::kCrash ||
+           k == EventKind::kPause || k == EventKind::kResume;
+  }
+
+  void life_marks(std::string& out, std::size_t i) {
+    const Event& e = *sel_.events[i];
+    const double x = scale_.x_of_event(i);
+    const double y = row_y(e.node);
+    life_xs_[e.node].push_back(inferred_at_.count(i) != 0 ? inferred_x(i) : x);
+    const std::string t = xml_escape(details(i));
+    LabelSlots& ls = slots_[e.node];
+    switch (e.kind) {
+      case EventKind::kStart:
+        out += fmt::format(
+            "<circle class=\"start ev\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#fff\" stroke=\"{}\" "
+            "stroke-width=\"1.8\"><title>{}</title></circle>\n",
+            num(x), num(y), node_colour(e.node), t);
+        break;
+      case EventKind::kRecover:
+        out += fmt::format(
+            "<g class=\"restart ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\" "
+            "fill=\"#2e8b57\" stroke=\"#fff\" stroke-width=\"1\"/>{}</g>\n",
+            t, num(x), num(y), label(ls, x, y, "restart", "#2e8b57"));
+        ++stats_.restarts;
+        break;
+      case EventKind::kCrash:
+        out += fmt::format(
+            "<g class=\"crash ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"12\" "
+            "height=\"12\" fill=\"#fff\" fill-opacity=\"0.85\"/>{}{}</g>\n",
+            t, num(x - 6), num(y - 6), cross(x, y, 6, 3),
+            label(ls, x, y, "crash", kLossRed, /*prefer_below=*/true));
+        ++stats_.crashes;
+        break;
+      case EventKind::kPause:
+      case EventKind::kResume:
+        out += fmt::format(
+            "<g class=\"{} ev\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"2.5\" "
+            "height=\"12\" fill=\"#555\"/><rect x=\"{}\" y=\"{}\" width=\"2.5\" height=\"12\" "
+            "fill=\"#555\"/>{}</g>\n",
+            event_kind_name(e.kind), t, num(x - 3.5), num(y - 6), num(x + 1), num(y - 6),
+            label(ls, x, y, std::string(event_kind_name(e.kind)), "#555"));
+        break;
+      default: break;
+    }
+    if (auto it = inferred_at_.find(i); it != inferred_at_.end())
+      inferred_mark(out, i, *it->second);
+  }
+
+  // A life that ended without a record: a dashed ring around a red X, labelled "crash (inferred)".
+  void inferred_mark(std::string& out, std::size_t i, const InferredCrash& c) {
+    const Event& e = *sel_.events[i];
+    const double x = inferred_x(i);
+    const double y = row_y(e.node);
+    const std::string why = fmt::format(
+        "inferred crash of {}: its trace ends at {} ({}) and n{} suspected it at {}",
+        procs_.processes[static_cast<std::size_t>(procs_.of_event[i])].name, rel(e.time_ns),
+        describe_event(e, opts_.names), c.suspected_by, rel(c.suspected_ns));
+    out += fmt::format(
+        "<g class=\"crash-inferred ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"8\" "
+        "fill=\"#fff\" fill-opacity=\"0.85\" stroke=\"{}\" stroke-width=\"1.2\" "
+        "stroke-dasharray=\"2.5,2\"/>{}{}</g>\n",
+        xml_escape(why), num(x), num(y), kLossRed, cross(x, y, 4.5, 2.4),
+        label(slots_[e.node], x, y, "crash (inferred)", kLossRed, /*prefer_below=*/true));
+    ++stats_.inferred_crashes;
+  }
+
+  void other_marks(std::string& marks, std::string& notable, std::size_t i) {
+    const Event& e = *sel_.events[i];
+    const double x = scale_.x_of_event(i);
+    const double y = row_y(e.node);
+    const std::string t = xml_escape(details(i));
+    switch (e.kind) {
+      case EventKind::kSend:
+        marks += fmt::format(
+            "<circle class=\"send ev\" cx=\"{}\" cy=\"{}\" r=\"2.4\" fill=\"{}\"><title>{}</title>"
+            "</circle>\n",
+            num(x), num(y), node_colour(e.node), t);
+        break;
+      case EventKind::kTimer:
+        marks += fmt::format(
+            "<line class=\"timer ev\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#777\" "
+            "stroke-width=\"1.2\"><title>{3}</title></line>\n",
+            num(x), num(y - 5), num(y + 5), t);
+        break;
+      case EventKind::kObserve:
+        if (routine(e)) {
+          marks += fmt::format(
+              "<circle class=\"obs-routine ev\" cx=\"{}\" cy=\"{}\" r=\"1.8\" fill=\"{}\"><title>{}"
+              "</title></circle>\n",
+              num(x), num(y - 5), kRoutineGrey, t);
+        } else {
+          // On a life's mark (a restart and what the new life observes at that instant) the dot
+          // moves right, after the mark, so both stay visible; the tooltip keeps the time.
+          double dot_x = x;
+          for (double lx : life_xs_[e.node]) {
+            if (std::abs(lx - dot_x) < 9.5) dot_x = lx + 9.5;
+          }
+          for (double ox : shifted_[e.node]) {
+            if (std::abs(ox - dot_x) < 8.5) dot_x = ox + 8.5;
+          }
+          if (dot_x != x) shifted_[e.node].push_back(dot_x);
+          notable += fmt::format(
+              "<g class=\"obs ev\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"4.2\" "
+              "fill=\"#f1b80a\" stroke=\"#7a5c00\" stroke-width=\"0.8\"/>{}</g>\n",
+              t, num(dot_x), num(y),
+              label(slots_[e.node], dot_x, y, observation_label(e), "#6b5200"));
+          ++stats_.observations;
+        }
+        break;
+      default: break;
+    }
   }
 
   void row_labels(std::string& out) const {
@@ -577,8 +700,27 @@ class Diagram {
               "marker-end=\"url(#ahgrey)\"/>\n",
               num(x + 6), num(y + 6), num(x + 18), num(y - 6));
         },
-        "other end outside the window");
+        "other end not shown (outside the window or cut)");
     item([&] { return cross(x + 12, y, 6, 3) + "\n"; }, "crash (line ends)");
+    item(
+        [&] {
+          return fmt::format(
+                     "<circle cx=\"{}\" cy=\"{}\" r=\"8\" fill=\"#fff\" stroke=\"{}\" "
+                     "stroke-width=\"1.2\" stroke-dasharray=\"2.5,2\"/>",
+                     num(x + 12), num(y), kLossRed) +
+                 cross(x + 12, y, 4.5, 2.4) + "\n";
+        },
+        "inferred crash (trace ends, peers suspect it)");
+    item(
+        [&] {
+          return fmt::format(
+              "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-opacity=\"0.55\" "
+              "stroke-dasharray=\"2,2\"/><circle cx=\"{}\" cy=\"{}\" r=\"2.6\" fill=\"#fff\" "
+              "stroke=\"{}\" stroke-width=\"1.3\"/>\n",
+              num(x + 8), num(y - 7), num(x + 18), num(y + 5), kLossRed, num(x + 18), num(y + 5),
+              kLossRed);
+        },
+        "sent to a crashed node (lost)");
     item(
         [&] {
           return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#2e8b57\"/>\n",
@@ -592,6 +734,15 @@ class Diagram {
               num(y - 7));
         },
         "partition");
+    if (!sel_.gaps.empty()) {
+      item(
+          [&] {
+            return fmt::format(
+                "<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"14\" fill=\"url(#cuthatch)\"/>\n",
+                num(x), num(y - 7));
+          },
+          "events left out by --max-events");
+    }
     item(
         [&] {
           return fmt::format(
@@ -646,9 +797,12 @@ class Diagram {
   double row_h_ = 80;
   double first_row_y_ = 0;
   double rows_bottom_ = 0;
-  std::map<NodeId, LabelSlots> slots_;  // label spans taken on each row
-  std::map<std::string, std::size_t> obs_count_;
+  std::map<NodeId, LabelSlots> slots_;             // label spans taken on each row
+  std::map<NodeId, std::vector<double>> life_xs_;  // where each row's life marks are
+  std::map<NodeId, std::vector<double>> shifted_;  // observation dots moved off a life mark
   std::vector<std::string> routine_;
+  std::map<std::size_t, const InferredCrash*> inferred_at_;   // by index of the life's last event
+  std::map<NodeId, std::vector<const InferredCrash*>> dead_;  // every inferred crash of a node
   SpacetimeStats stats_;
 };
 

@@ -69,16 +69,33 @@ std::string legend_html() {
       "dropped message (partition, loss, receiver down)");
   s += legend_row(
       "<line x1=\"3\" y1=\"15\" x2=\"13\" y2=\"9\" stroke=\"#9a9a9a\" stroke-dasharray=\"3,3\"/>",
-      "message whose other end is outside the window");
+      "message whose other end is not shown (outside the window or cut)");
   s += legend_row(
       "<line x1=\"2\" y1=\"9\" x2=\"16\" y2=\"9\" stroke=\"#4e79a7\" stroke-width=\"2.5\"/><path "
       "d=\"M11,3 "
       "L23,15 M11,15 L23,3\" stroke=\"#d62728\" stroke-width=\"3\"/>",
       "crash: the process line ends");
+  s += legend_row(
+      "<circle cx=\"17\" cy=\"9\" r=\"7.5\" fill=\"#fff\" stroke=\"#d62728\" stroke-width=\"1.2\" "
+      "stroke-dasharray=\"2.5,2\"/><path d=\"M13,5 L21,13 M13,13 L21,5\" stroke=\"#d62728\" "
+      "stroke-width=\"2.4\"/>",
+      "inferred crash: the trace ends (killed, e.g. SIGKILL) and peers suspect it");
+  s += legend_row(
+      "<line x1=\"6\" y1=\"3\" x2=\"20\" y2=\"14\" stroke=\"#d62728\" stroke-opacity=\"0.55\" "
+      "stroke-dasharray=\"2,2\"/><circle cx=\"20\" cy=\"14\" r=\"2.6\" fill=\"#fff\" "
+      "stroke=\"#d62728\" stroke-width=\"1.3\"/>",
+      "sent to a crashed node: lost");
   s += legend_row("<circle cx=\"17\" cy=\"9\" r=\"5\" fill=\"#2e8b57\"/>",
                   "restart: a new life begins");
   s += legend_row("<rect x=\"3\" y=\"2\" width=\"28\" height=\"14\" fill=\"#f6d5d1\"/>",
                   "partition until healed");
+  s += legend_row(
+      "<defs><pattern id=\"lgcut\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f2f2f2\"/><line "
+      "x1=\"0\" "
+      "y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#d0d0d0\" stroke-width=\"2\"/></pattern></defs><rect "
+      "x=\"3\" y=\"2\" width=\"28\" height=\"14\" fill=\"url(#lgcut)\"/>",
+      "events left out by --max-events");
   s += legend_row(
       "<line x1=\"17\" y1=\"0\" x2=\"17\" y2=\"18\" stroke=\"#2e8b57\" stroke-dasharray=\"5,4\" "
       "stroke-width=\"1.5\"/>",
@@ -113,11 +130,17 @@ SpacetimeStats render_html(const Selection& selection, const SpacetimeOptions& o
   out += "</head>\n<body>\n<header><h1>" + xml_escape(options.title) +
          "</h1>\n<div class=\"summary\">";
   out += fmt::format(
-      "{} processes on {} nodes · {} messages delivered · {} dropped · {} crashes · {} restarts",
-      stats.processes, stats.rows, stats.arrows, stats.drops, stats.crashes, stats.restarts);
+      "{} processes on {} nodes · {} messages delivered · {} dropped · {} crashes · {} inferred "
+      "crashes · {} lost to a crashed node · {} restarts",
+      stats.processes, stats.rows, stats.arrows, stats.drops, stats.crashes, stats.inferred_crashes,
+      stats.lost, stats.restarts);
   if (selection.truncated) {
-    out += fmt::format(" · <b style=\"color:#d62728\">truncated after {} node events ({} more)</b>",
-                       selection.node_events, selection.cut_events);
+    out += fmt::format(
+        " · <b style=\"color:#d62728\">truncated to {} node events{} ({} more left "
+        "out)</b>",
+        selection.node_events,
+        selection.around_moments ? " around the crashes, faults and rare observations" : "",
+        selection.cut_events);
   }
   out += "</div></header>\n<div class=\"layout\">\n<div class=\"plot\">\n";
   out += svg;
