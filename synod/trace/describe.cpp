@@ -63,9 +63,14 @@ std::string describe_event(const Event& e, const ProtocolNames& names) {
 std::string observation_label(const Event& e) {
   std::string s(e.what);
   for (const auto& f : e.fields) {
-    if (f.key == "peer" || f.key == "node") return s + " " + std::to_string(f.value);
+    if (f.key == "peer" || f.key == "node" || f.key == "leader")
+      return s + " " + std::to_string(f.value);
   }
-  if (!e.fields.empty()) s += fmt::format(" {}={}", e.fields[0].key, e.fields[0].value);
+  // Packed values (an election epoch is term << 32 | node) make unreadable labels: hover shows
+  // them.
+  constexpr std::int64_t kReadable = 1'000'000;
+  if (!e.fields.empty() && e.fields[0].value < kReadable && e.fields[0].value > -kReadable)
+    s += fmt::format(" {}={}", e.fields[0].key, e.fields[0].value);
   return s;
 }
 

@@ -19,7 +19,8 @@ std::string protocol_label(const ProtocolNames& names, ProtocolId id);
 // The event as one line (no time, no clocks: callers add what their format needs).
 std::string describe_event(const Event& e, const ProtocolNames& names);
 
-// Short label for an observation in a picture: "suspect 3" (the peer), else "what k=v".
+// Short label for an observation in a picture: "suspect 3", "leader 3" (the peer, node or leader
+// it names), else "what k=v" for a small first field, else "what".
 std::string observation_label(const Event& e);
 
 // "{1:4, 2:9}" for the recorded vector clock; "-" when the event was not stamped.
