@@ -69,8 +69,8 @@ std::string still_writing(const std::string& path) {
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    const auto mtime = std::chrono::seconds(st.st_mtim.tv_sec) +
-                       std::chrono::nanoseconds(st.st_mtim.tv_nsec);
+    const auto mtime =
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     if (now - mtime < kStillWriting) return "it changed less than a second ago";
   }
@@ -111,8 +111,7 @@ int run_check(const CheckArgs& a) {
   for (const auto& path : a.traces) {
     const std::string real = canonical(path);
     if (auto it = seen.find(real); it != seen.end()) {
-      std::printf("note: %s is the same file as %s: read once\n", path.c_str(),
-                  it->second.c_str());
+      std::printf("note: %s is the same file as %s: read once\n", path.c_str(), it->second.c_str());
       continue;
     }
     seen.emplace(real, path);

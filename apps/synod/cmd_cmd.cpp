@@ -103,8 +103,7 @@ void add_cmd_command(CLI::App& app, Commands& out) {
   sub->add_option("args", a->args, "key=value arguments");
   sub->add_option("--dir,--cluster", a->dir, "Cluster directory of `synod local up`")
       ->capture_default_str();
-  sub->add_option("--timeout", a->timeout, "How long to wait for the reply")
-      ->capture_default_str();
+  sub->add_option("--timeout", a->timeout, "How long to wait for the reply")->capture_default_str();
   sub->add_flag("--pretty", a->pretty, "Indent the JSON reply");
   out.push_back({sub, [a] { return run_cmd(*a); }});
 }

@@ -45,9 +45,8 @@ void print_text(const sim::SweepLabel& label, const sim::SweepOptions& so,
     std::printf("VIOLATION seed %llu [%s] at event %llu (t=%s): %s\n  faults: %s\n  replay: %s\n",
                 static_cast<unsigned long long>(v.seed), v.violation.checker.c_str(),
                 static_cast<unsigned long long>(v.violation.event_seq),
-                format_duration(Duration(v.violation.time_ns)).c_str(),
-                v.violation.message.c_str(), v.faults.c_str(),
-                sim::replay_command(label, so, r, v).c_str());
+                format_duration(Duration(v.violation.time_ns)).c_str(), v.violation.message.c_str(),
+                v.faults.c_str(), sim::replay_command(label, so, r, v).c_str());
   }
   if (const std::string note = sim::stabilize_note(so, r); !note.empty()) {
     std::printf("%s\n", note.c_str());
@@ -82,10 +81,9 @@ int run_one_traced(const SimArgs& a, const sim::SweepOptions& so, const Protocol
   std::fprintf(say, "seed %llu faults: %s\n", static_cast<unsigned long long>(o.seed),
                sim::to_string(o.plan).c_str());
   if (r.stabilize_ns > so.stabilize.count() && !r.stabilize_raised_by.empty()) {
-    std::fprintf(say, "stabilize raised from %s to %s for %s\n",
-                 sim::exact_duration(so.stabilize).c_str(),
-                 sim::exact_duration(Duration(r.stabilize_ns)).c_str(),
-                 r.stabilize_raised_by.c_str());
+    std::fprintf(
+        say, "stabilize raised from %s to %s for %s\n", sim::exact_duration(so.stabilize).c_str(),
+        sim::exact_duration(Duration(r.stabilize_ns)).c_str(), r.stabilize_raised_by.c_str());
   }
   std::fprintf(say, "trace: %s holds %llu events (%llu simulator steps, hash %s)\n",
                a.trace == "-" ? "stdout" : a.trace.c_str(),

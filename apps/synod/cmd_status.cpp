@@ -1,5 +1,6 @@
 // synod status --data-dir D | --socket S: asks one running node for its status over its control
-// socket and prints its JSON object (one line, or indented with --pretty). Exit 1 if the node does not answer.
+// socket and prints its JSON object (one line, or indented with --pretty). Exit 1 if the node does
+// not answer.
 #include <cstdio>
 #include <memory>
 

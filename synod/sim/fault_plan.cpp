@@ -251,7 +251,8 @@ Status parse_item(std::string_view item, std::uint32_t nodes, FaultPlan& plan) {
     auto to = parse_node(w[1].substr(gt + 1), nodes);
     if (!to) return to.status();
     // A node never sends to itself over the network, so a self link would silently do nothing.
-    if (*from == *to) return invalid_argument("link from node " + std::to_string(*from) + " to itself");
+    if (*from == *to)
+      return invalid_argument("link from node " + std::to_string(*from) + " to itself");
     LinkOverride o{*from, *to, plan.network};
     SYNOD_RETURN_IF_ERROR(parse_link_params(w[2], o.model));
     plan.links.push_back(o);

@@ -84,7 +84,8 @@ struct FaultPlan {
 };
 
 // Parses the --faults grammar; errors name the offending item. Node ids are checked against
-// [1, nodes]; a link from a node to itself is refused (it would never carry a message). "none" or "" is the healthy default network.
+// [1, nodes]; a link from a node to itself is refused (it would never carry a message). "none" or
+// "" is the healthy default network.
 Result<FaultPlan> parse_fault_plan(std::string_view spec, std::uint32_t nodes);
 // The canonical text form; parse_fault_plan(to_string(p)) == p.
 std::string to_string(const FaultPlan& plan);

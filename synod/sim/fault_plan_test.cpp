@@ -95,9 +95,9 @@ TEST(FaultPlan, RefusesSelfLinks) {
 // Every item that names a node refuses ids outside [1, nodes], 0 included.
 TEST(FaultPlan, RefusesNodesOutsideTheCluster) {
   const char* bad[] = {
-      "link 0>2 loss=1", "link 1>4 loss=1",     "clock 4 offset=1ms", "clock 0 drift=5",
-      "@1s crash 0",     "@1s restart 4",       "@1s pause 4",        "@1s resume 0",
-      "@1s clog 4 1s",   "@1s step 4 5ms",      "@1s drift 0 10",     "@1s partition 1|4",
+      "link 0>2 loss=1", "link 1>4 loss=1",       "clock 4 offset=1ms", "clock 0 drift=5",
+      "@1s crash 0",     "@1s restart 4",         "@1s pause 4",        "@1s resume 0",
+      "@1s clog 4 1s",   "@1s step 4 5ms",        "@1s drift 0 10",     "@1s partition 1|4",
       "@1s oneway 0>1",  "@1s partition 1,2|3,4",
   };
   for (const char* spec : bad) {
@@ -110,8 +110,11 @@ TEST(FaultPlan, RefusesNodesOutsideTheCluster) {
 // nanoseconds, or a replay runs a different phase boundary (and another trace hash).
 TEST(FaultPlan, ExactDurationsParseBackExactly) {
   Rng rng(7);
-  std::vector<Duration> samples = {Duration(0), Duration(1), std::chrono::seconds(5),
-                                   std::chrono::milliseconds(1500), Duration(1'234'567'891),
+  std::vector<Duration> samples = {Duration(0),
+                                   Duration(1),
+                                   std::chrono::seconds(5),
+                                   std::chrono::milliseconds(1500),
+                                   Duration(1'234'567'891),
                                    Duration(-2'500'000)};
   for (int i = 0; i < 1000; ++i) samples.push_back(Duration(rng.between(0, std::int64_t{1} << 45)));
   for (Duration d : samples) {

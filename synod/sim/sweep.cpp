@@ -45,8 +45,8 @@ Status validate_sweep(const SweepOptions& o) {
                         std::to_string(o.seeds));
   }
   if (o.first_seed > std::numeric_limits<std::uint64_t>::max() - (o.seeds - 1)) {
-    return out_of_range("seeds " + std::to_string(o.first_seed) + " + " +
-                        std::to_string(o.seeds) + " run past 2^64");
+    return out_of_range("seeds " + std::to_string(o.first_seed) + " + " + std::to_string(o.seeds) +
+                        " run past 2^64");
   }
   if (o.nodes < 1 || o.nodes > kMaxSimNodes) {
     return out_of_range("nodes must be in [1, " + std::to_string(kMaxSimNodes) + "], got " +
@@ -62,8 +62,7 @@ Status validate_sweep(const SweepOptions& o) {
                             format_duration(o.stabilize));
   }
   if (o.plan && names_node_outside(*o.plan, o.nodes)) {
-    return out_of_range("the fault plan names a node outside [1, " + std::to_string(o.nodes) +
-                        "]");
+    return out_of_range("the fault plan names a node outside [1, " + std::to_string(o.nodes) + "]");
   }
   return Status::ok();
 }

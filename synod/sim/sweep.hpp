@@ -34,7 +34,7 @@ struct SweepOptions {
 struct SeedViolation {
   std::uint64_t seed = 0;
   Violation violation;
-  std::string faults;  // the plan that seed ran, in --faults grammar
+  std::string faults;            // the plan that seed ran, in --faults grammar
   std::uint64_t trace_hash = 0;  // of that seed's run (its replay must give the same)
 };
 

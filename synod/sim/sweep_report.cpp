@@ -34,8 +34,7 @@ std::string replay_command(const SweepLabel& label, const SweepOptions& options,
       result.stabilize_ns > 0 ? Duration(result.stabilize_ns) : options.stabilize;
   line += " --nodes " + std::to_string(options.nodes) + " --seeds 1 --seed " +
           std::to_string(violation.seed) + " --duration " + exact_duration(options.duration) +
-          " --stabilize " + exact_duration(stabilize) + " --faults " +
-          shell_word(violation.faults);
+          " --stabilize " + exact_duration(stabilize) + " --faults " + shell_word(violation.faults);
   return line;
 }
 

@@ -221,8 +221,7 @@ Result<TraceRead> read_lines(const std::string& path, bool complete_only) {
     }
     if (line.empty()) continue;
     OwnedEvent oe;
-    SYNOD_RETURN_IF_ERROR(
-        parse_event_line(line, path + ":" + std::to_string(lineno) + ": ", oe));
+    SYNOD_RETURN_IF_ERROR(parse_event_line(line, path + ":" + std::to_string(lineno) + ": ", oe));
     out.events.push_back(std::move(oe));
   }
   for (auto& e : out.events) e.bind();

@@ -91,7 +91,10 @@ TEST(Jsonl, CompleteReadLeavesOutAPartialLastLine) {
   const std::string p = temp_path("partial.jsonl");
   {
     std::ofstream out(p);
-    out << R"({"t":1,"k":"send","n":1})" << "\n" << R"({"t":2,"k":"deliver","n":2})" << "\n"
+    out << R"({"t":1,"k":"send","n":1})"
+        << "\n"
+        << R"({"t":2,"k":"deliver","n":2})"
+        << "\n"
         << R"({"t":3,"k":"se)";
   }
   auto t = read_complete_trace(p);
@@ -101,7 +104,8 @@ TEST(Jsonl, CompleteReadLeavesOutAPartialLastLine) {
   EXPECT_FALSE(read_trace(p));  // the plain reader still parses every line, and so fails here
   {
     std::ofstream out(p);
-    out << R"({"t":1,"k":"send","n":1})" << "\n";
+    out << R"({"t":1,"k":"send","n":1})"
+        << "\n";
   }
   t = read_complete_trace(p);
   ASSERT_TRUE(t);
