@@ -87,17 +87,17 @@ def cluster(synod, tmp):
         assert "state=idle" in r.stdout and "algo=central" in r.stdout, r.stdout
 
         # synod cmd: any protocol's command, by node id or by data dir.
-        r = run(synod, "cmd", "2", "mutex", "acquire", "ttl=5s", "--dir", d)
+        r = run(synod, "cmd", "2", "mutex-central", "acquire", "ttl=5s", "--dir", d)
         assert r.returncode == 0, r.stdout + r.stderr
         grant = json.loads(r.stdout)
         assert grant["granted"] and grant["node"] == 2 and grant["token"] > 0, grant
-        r = run(synod, "cmd", os.path.join(d, "node-2"), "mutex", "release")
+        r = run(synod, "cmd", os.path.join(d, "node-2"), "mutex-central", "release")
         assert r.returncode == 0 and json.loads(r.stdout)["released"], r.stdout + r.stderr
         r = run(synod, "cmd", "2", "nope", "status", "--dir", d)
         assert r.returncode == 1 and "no protocol named nope" in r.stdout, r.stdout + r.stderr
-        r = run(synod, "cmd", "9", "mutex", "acquire", "--dir", d)
+        r = run(synod, "cmd", "9", "mutex-central", "acquire", "--dir", d)
         assert r.returncode == 2 and "no node 9" in r.stderr, r.stdout + r.stderr
-        r = run(synod, "cmd", "2", "mutex", "acquire", "ttl 5s", "--dir", d)
+        r = run(synod, "cmd", "2", "mutex-central", "acquire", "ttl 5s", "--dir", d)
         assert r.returncode == 2 and "key=value" in r.stderr, r.stdout + r.stderr
         print(f"cmd: acquire gave token {grant['token']}, release, errors refused")
 
