@@ -3,6 +3,7 @@
 // foreground refreshing the status table and stops every node on Ctrl-C.
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -58,6 +59,40 @@ std::string last_line(const std::string& path) {
   return last;
 }
 
+// One JSON value as a person reads it: strings unquoted, short lists of scalars inline, longer
+// ones and deeper objects by their size.
+std::string readable_value(const nlohmann::json& v, int depth) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    const bool scalars =
+        std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_primitive(); });
+    if (!scalars || v.size() > 6) return "[" + std::to_string(v.size()) + " items]";
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ",") + readable_value(x, depth + 1);
+    return "[" + out + "]";
+  }
+  if (v.is_object()) {
+    if (depth >= 1 || v.size() > 6) return "{" + std::to_string(v.size()) + " fields}";
+    std::string out;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      out += (out.empty() ? "" : " ") + it.key() + "=" + readable_value(*it, depth + 1);
+    }
+    return "{" + out + "}";
+  }
+  return v.dump();
+}
+
+// A protocol status without a summary of its own: its fields as key=value, every one of them
+// (a table cell that cuts JSON at 60 characters hides the field one was looking for).
+std::string readable_fields(const nlohmann::json& s) {
+  if (!s.is_object()) return readable_value(s, 0);
+  std::string out;
+  for (auto it = s.begin(); it != s.end(); ++it) {
+    out += (out.empty() ? "" : " ") + it.key() + "=" + readable_value(*it, 0);
+  }
+  return out.empty() ? "-" : out;
+}
+
 // "alive 2,3; suspected 4" for a protocol whose status has peers.<id>.state, "leader 3 (epoch
 // 2.3)" for an election, role and clock offset for time sync, else compact JSON.
 std::string summarize_protocol(const nlohmann::json& s) {
@@ -87,8 +122,7 @@ std::string summarize_protocol(const nlohmann::json& s) {
                                                              : std::string()) +
            fmt::format(", clock {:+.3f} ms from the host", s["offset_ns"].get<double>() / 1e6);
   }
-  std::string compact = s.dump();
-  return compact.size() > 60 ? compact.substr(0, 57) + "..." : compact;
+  return readable_fields(s);
 }
 
 struct NodeView {

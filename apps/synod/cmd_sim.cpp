@@ -5,22 +5,20 @@
 #include <cstdio>
 #include <memory>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include "apps/synod/catalog.hpp"
 #include "apps/synod/commands.hpp"
 #include "apps/synod/options.hpp"
 #include "synod/sim/sweep.hpp"
+#include "synod/sim/sweep_report.hpp"
 
 namespace synod::app {
 namespace {
 
 struct SimArgs {
   std::string protocol;
-  std::uint32_t nodes = 5;
-  std::uint64_t seeds = 100;
-  std::uint64_t seed = 1;
+  std::int64_t nodes = 5;  // signed, so that "-1" is refused instead of wrapping around
+  std::int64_t seeds = 100;
+  std::int64_t seed = 1;
   std::string faults = "swarm";
   std::string duration = "10s";
   std::string stabilize = "5s";
@@ -41,49 +39,28 @@ void progress_bar(std::uint64_t done, std::uint64_t total) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
-std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
-
-nlohmann::json to_json(const SimArgs& a, const sim::SweepResult& r) {
-  nlohmann::json violations = nlohmann::json::array();
+void print_text(const sim::SweepLabel& label, const sim::SweepOptions& so,
+                const sim::SweepResult& r) {
   for (const auto& v : r.violations) {
-    violations.push_back({{"seed", v.seed},
-                          {"checker", v.violation.checker},
-                          {"message", v.violation.message},
-                          {"event", v.violation.event_seq},
-                          {"time_ns", v.violation.time_ns},
-                          {"faults", v.faults}});
+    std::printf("VIOLATION seed %llu [%s] at event %llu (t=%s): %s\n  faults: %s\n  replay: %s\n",
+                static_cast<unsigned long long>(v.seed), v.violation.checker.c_str(),
+                static_cast<unsigned long long>(v.violation.event_seq),
+                format_duration(Duration(v.violation.time_ns)).c_str(), v.violation.message.c_str(),
+                v.faults.c_str(), sim::replay_command(label, so, r, v).c_str());
   }
-  return {{"protocol", a.protocol},
-          {"nodes", a.nodes},
-          {"seeds", r.seeds},
-          {"violations", violations},
-          {"events", r.events},
-          {"events_per_sec", r.events_per_sec()},
-          {"sim_seconds", r.sim_seconds},
-          {"wall_seconds", r.wall_seconds},
-          {"trace_hash", hex(r.first_trace_hash)},
-          {"replay_matches", r.replay_matches}};
-}
-
-void print_text(const SimArgs& a, const sim::SweepResult& r) {
-  for (const auto& v : r.violations) {
-    std::printf(
-        "VIOLATION seed %llu [%s] at event %llu (t=%s): %s\n  faults: %s\n  replay: synod sim %s "
-        "--nodes %u --seeds 1 --seed %llu --faults '%s'\n",
-        static_cast<unsigned long long>(v.seed), v.violation.checker.c_str(),
-        static_cast<unsigned long long>(v.violation.event_seq),
-        format_duration(Duration(v.violation.time_ns)).c_str(), v.violation.message.c_str(),
-        v.faults.c_str(), a.protocol.c_str(), a.nodes, static_cast<unsigned long long>(v.seed),
-        v.faults.c_str());
+  if (const std::string note = sim::stabilize_note(so, r); !note.empty()) {
+    std::printf("%s\n", note.c_str());
   }
   std::printf(
       "%s: %llu seeds, %zu violations, %llu events in %.2fs wall (%.0f events/s), %.0fs simulated, "
       "trace hash %s%s\n",
-      a.protocol.c_str(), static_cast<unsigned long long>(r.seeds), r.violations.size(),
+      label.protocol.c_str(), static_cast<unsigned long long>(r.seeds), r.violations.size(),
       static_cast<unsigned long long>(r.events), r.wall_seconds, r.events_per_sec(), r.sim_seconds,
-      hex(r.first_trace_hash).c_str(), r.replay_matches ? "" : " (REPLAY MISMATCH)");
+      sim::hash_hex(r.first_trace_hash).c_str(), r.replay_matches ? "" : " (REPLAY MISMATCH)");
 }
 
+// One seed with its JSONL trace. With `--trace -` stdout carries only the JSONL, so everything
+// said to the user goes to stderr.
 int run_one_traced(const SimArgs& a, const sim::SweepOptions& so, const ProtocolOptions& popts,
                    const sim::ProtocolFactory& factory, const CatalogEntry& entry) {
   auto writer = TraceWriter::open(a.trace);
@@ -91,68 +68,77 @@ int run_one_traced(const SimArgs& a, const sim::SweepOptions& so, const Protocol
     std::fprintf(stderr, "synod sim: %s\n", writer.status().message().c_str());
     return kExitUsage;
   }
+  std::FILE* say = a.trace == "-" ? stderr : stdout;
   sim::SimOptions o;
-  o.seed = a.seed;
-  o.nodes = a.nodes;
+  o.seed = so.first_seed;
+  o.nodes = so.nodes;
   o.duration = so.duration;
   o.stabilize = so.stabilize;
-  o.plan = sim::plan_for_seed(so, a.seed);
+  o.plan = sim::plan_for_seed(so, so.first_seed);
   sim::Simulator s(o, factory, entry.checkers(popts), writer->get());
   const auto r = s.run();
-  std::printf("seed %llu faults: %s\ntrace: %s (%llu events, hash %s)\n",
-              static_cast<unsigned long long>(a.seed), sim::to_string(o.plan).c_str(),
-              a.trace.c_str(), static_cast<unsigned long long>(r.events),
-              hex(r.trace_hash).c_str());
+  (*writer)->flush();
+  std::fprintf(say, "seed %llu faults: %s\n", static_cast<unsigned long long>(o.seed),
+               sim::to_string(o.plan).c_str());
+  if (r.stabilize_ns > so.stabilize.count() && !r.stabilize_raised_by.empty()) {
+    std::fprintf(
+        say, "stabilize raised from %s to %s for %s\n", sim::exact_duration(so.stabilize).c_str(),
+        sim::exact_duration(Duration(r.stabilize_ns)).c_str(), r.stabilize_raised_by.c_str());
+  }
+  std::fprintf(say, "trace: %s holds %llu events (%llu simulator steps, hash %s)\n",
+               a.trace == "-" ? "stdout" : a.trace.c_str(),
+               static_cast<unsigned long long>((*writer)->written()),
+               static_cast<unsigned long long>(r.events), sim::hash_hex(r.trace_hash).c_str());
   if (r.violation) {
-    std::printf("VIOLATION [%s] at event %llu: %s\n", r.violation->checker.c_str(),
-                static_cast<unsigned long long>(r.violation->event_seq),
-                r.violation->message.c_str());
+    std::fprintf(say, "VIOLATION [%s] at event %llu: %s\n", r.violation->checker.c_str(),
+                 static_cast<unsigned long long>(r.violation->event_seq),
+                 r.violation->message.c_str());
     return kExitFailed;
   }
   return kExitOk;
 }
 
+int usage(const std::string& message) {
+  std::fprintf(stderr, "synod sim: %s\n", message.c_str());
+  return kExitUsage;
+}
+
 int run_sim(const SimArgs& a) {
   const CatalogEntry* entry = find_protocol(a.protocol);
   if (entry == nullptr) {
-    std::fprintf(stderr, "synod sim: unknown protocol '%s' (known: %s)\n", a.protocol.c_str(),
-                 protocol_names().c_str());
-    return kExitUsage;
+    return usage("unknown protocol '" + a.protocol + "' (known: " + protocol_names() + ")");
   }
   std::vector<std::string> set = a.set;
   if (!a.algo.empty()) set.push_back("algo=" + a.algo);        // --algo X is --set algo=X
   if (!a.mutant.empty()) set.push_back("mutant=" + a.mutant);  // --mutant X is --set mutant=X
   auto opts = parse_set_options(set);
+  if (!opts) return usage(opts.status().message());
   auto duration = parse_duration(a.duration);
+  if (!duration) return usage("--duration: " + duration.status().message());
   auto stabilize = parse_duration(a.stabilize);
-  if (!opts || !duration || !stabilize || a.nodes < 1 || a.nodes > 10000) {
-    const Status& st = !opts        ? opts.status()
-                       : !duration  ? duration.status()
-                       : !stabilize ? stabilize.status()
-                                    : invalid_argument("--nodes must be in [1, 10000]");
-    std::fprintf(stderr, "synod sim: %s\n", st.message().c_str());
-    return kExitUsage;
-  }
-  // Validate protocol options once, up front, so a typo is a usage error and not N failures.
-  if (auto probe = entry->spec.make(*opts); !probe) {
-    std::fprintf(stderr, "synod sim: %s\n", probe.status().message().c_str());
-    return kExitUsage;
+  if (!stabilize) return usage("--stabilize: " + stabilize.status().message());
+  if (a.seeds < 1) return usage("--seeds must be at least 1, got " + std::to_string(a.seeds));
+  if (a.seed < 0) return usage("--seed must not be negative, got " + std::to_string(a.seed));
+  if (a.nodes < 1 || a.nodes > sim::kMaxSimNodes) {
+    return usage("--nodes must be in [1, " + std::to_string(sim::kMaxSimNodes) + "], got " +
+                 std::to_string(a.nodes) +
+                 " (the simulator's memory grows as nodes^2; see docs/faults.md, Limits)");
   }
   sim::SweepOptions so;
-  so.first_seed = a.seed;
-  so.seeds = a.seeds;
-  so.nodes = a.nodes;
+  so.first_seed = static_cast<std::uint64_t>(a.seed);
+  so.seeds = static_cast<std::uint64_t>(a.seeds);
+  so.nodes = static_cast<std::uint32_t>(a.nodes);
   so.duration = *duration;
   so.stabilize = *stabilize;
   so.stop_at_first_violation = a.stop_first;
   if (a.faults != "swarm") {
-    auto plan = sim::parse_fault_plan(a.faults, a.nodes);
-    if (!plan) {
-      std::fprintf(stderr, "synod sim: %s\n", plan.status().message().c_str());
-      return kExitUsage;
-    }
+    auto plan = sim::parse_fault_plan(a.faults, so.nodes);
+    if (!plan) return usage(plan.status().message());
     so.plan = *plan;
   }
+  if (Status st = sim::validate_sweep(so); !st.is_ok()) return usage(st.message());
+  // Validate protocol options once, up front, so a typo is a usage error and not N failures.
+  if (auto probe = entry->spec.make(*opts); !probe) return usage(probe.status().message());
   const ProtocolOptions popts = *opts;
   const auto& spec = entry->spec;
   sim::ProtocolFactory factory = [&spec, popts](NodeId) {
@@ -161,18 +147,19 @@ int run_sim(const SimArgs& a) {
     return v;
   };
   if (!a.trace.empty()) return run_one_traced(a, so, popts, factory, *entry);
-  if (a.seeds == 1 && !a.json) {
-    std::printf("seed %llu faults: %s\n", static_cast<unsigned long long>(a.seed),
-                sim::to_string(sim::plan_for_seed(so, a.seed)).c_str());
+  if (so.seeds == 1 && !a.json) {
+    std::printf("seed %llu faults: %s\n", static_cast<unsigned long long>(so.first_seed),
+                sim::to_string(sim::plan_for_seed(so, so.first_seed)).c_str());
   }
-  const bool bar = !a.json && a.seeds > 1 && isatty(STDERR_FILENO) != 0;
+  const bool bar = !a.json && so.seeds > 1 && isatty(STDERR_FILENO) != 0;
   const auto r = sim::run_sweep(
       so, factory, [entry, &popts] { return entry->checkers(popts); },
       bar ? sim::Progress(progress_bar) : sim::Progress());
+  const sim::SweepLabel label{a.protocol, popts};
   if (a.json) {
-    std::printf("%s\n", to_json(a, r).dump().c_str());
+    std::printf("%s\n", sim::sweep_json(label, so, r).dump().c_str());
   } else {
-    print_text(a, r);
+    print_text(label, so, r);
   }
   return r.violations.empty() && r.replay_matches ? kExitOk : kExitFailed;
 }
@@ -200,7 +187,8 @@ void add_sim_command(CLI::App& app, Commands& out) {
   sub->add_option("--mutant", args->mutant,
                   "Break rule TAG of the protocol on purpose (test-only; see synod mutants)");
   sub->add_option("--trace", args->trace,
-                  "Write the JSONL trace of seed --seed to FILE ('-' = stdout)");
+                  "Write the JSONL trace of seed --seed to FILE ('-' = only JSONL on stdout, the "
+                  "summary on stderr)");
   sub->add_flag("--json", args->json, "Print one JSON object");
   sub->add_flag("--stop-at-first", args->stop_first, "Stop the sweep at the first violation");
   out.push_back({sub, [args] { return run_sim(*args); }});

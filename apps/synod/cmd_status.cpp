@@ -1,7 +1,10 @@
 // synod status --data-dir D | --socket S: asks one running node for its status over its control
-// socket and prints the JSON line. Exit 1 if the node does not answer.
+// socket and prints its JSON object (one line, or indented with --pretty). Exit 1 if the node does
+// not answer.
 #include <cstdio>
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include "apps/synod/commands.hpp"
 #include "synod/node/registry.hpp"
@@ -14,6 +17,7 @@ struct StatusArgs {
   std::string data_dir;
   std::string socket;
   std::string timeout = "2s";
+  bool pretty = false;
 };
 
 int run_status(const StatusArgs& a) {
@@ -33,7 +37,15 @@ int run_status(const StatusArgs& a) {
                  reply.status().message().c_str());
     return kExitFailed;
   }
-  std::printf("%s\n", reply->c_str());
+  // The node's reply is one JSON object; print it through the parser, so what reaches the user
+  // (and the scripts that read it) is valid JSON, indented with --pretty.
+  auto j = nlohmann::json::parse(*reply, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    std::fprintf(stderr, "synod status: the node's reply is not a JSON object: %s\n",
+                 reply->c_str());
+    return kExitFailed;
+  }
+  std::printf("%s\n", j.dump(a.pretty ? 2 : -1).c_str());
   return kExitOk;
 }
 
@@ -45,6 +57,7 @@ void add_status_command(CLI::App& app, Commands& out) {
   sub->add_option("--data-dir", a->data_dir, "The node's data directory (uses its control.sock)");
   sub->add_option("--socket", a->socket, "Path of the node's control socket");
   sub->add_option("--timeout", a->timeout, "How long to wait for an answer (default 2s)");
+  sub->add_flag("--pretty", a->pretty, "Indent the JSON");
   out.push_back({sub, [a] { return run_status(*a); }});
 }
 

@@ -33,5 +33,7 @@ void add_ntp_command(CLI::App& app, Commands& out);
 void add_lock_command(CLI::App& app, Commands& out);
 void add_snapshot_command(CLI::App& app, Commands& out);
 void add_mutants_command(CLI::App& app, Commands& out);
+void add_cmd_command(CLI::App& app, Commands& out);
+void add_protocols_command(CLI::App& app, Commands& out);
 
 }  // namespace synod::app

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   Commands commands;
   add_sim_command(app, commands);
   add_mutants_command(app, commands);
+  add_protocols_command(app, commands);
   add_check_command(app, commands);
   add_trace_command(app, commands);
   add_node_command(app, commands);
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   add_leader_command(app, commands);
   add_lock_command(app, commands);
   add_snapshot_command(app, commands);
+  add_cmd_command(app, commands);
   add_rpc_command(app, commands);
   add_ntp_command(app, commands);
   try {

@@ -38,14 +38,7 @@ std::vector<std::string_view> words(std::string_view s) {
   return out;
 }
 
-// The exact duration with the largest unit that divides it: "2s", "1500us".
-std::string exact(Duration d) {
-  const std::int64_t ns = d.count();
-  if (ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";
-  if (ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
-  if (ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
-  return std::to_string(ns) + "ns";
-}
+std::string exact(Duration d) { return exact_duration(d); }
 
 std::string number(double v) {
   char buf[32];
@@ -257,6 +250,9 @@ Status parse_item(std::string_view item, std::uint32_t nodes, FaultPlan& plan) {
     if (!from) return from.status();
     auto to = parse_node(w[1].substr(gt + 1), nodes);
     if (!to) return to.status();
+    // A node never sends to itself over the network, so a self link would silently do nothing.
+    if (*from == *to)
+      return invalid_argument("link from node " + std::to_string(*from) + " to itself");
     LinkOverride o{*from, *to, plan.network};
     SYNOD_RETURN_IF_ERROR(parse_link_params(w[2], o.model));
     plan.links.push_back(o);
@@ -342,6 +338,14 @@ std::string action_text(const Action& a) {
 }
 
 }  // namespace
+
+std::string exact_duration(Duration d) {
+  const std::int64_t ns = d.count();
+  if (ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";
+  if (ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
+  if (ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
+  return std::to_string(ns) + "ns";
+}
 
 Result<FaultPlan> parse_fault_plan(std::string_view spec, std::uint32_t nodes) {
   FaultPlan plan;

@@ -84,10 +84,16 @@ struct FaultPlan {
 };
 
 // Parses the --faults grammar; errors name the offending item. Node ids are checked against
-// [1, nodes]. "none" or "" is the healthy default network.
+// [1, nodes]; a link from a node to itself is refused (it would never carry a message). "none" or
+// "" is the healthy default network.
 Result<FaultPlan> parse_fault_plan(std::string_view spec, std::uint32_t nodes);
 // The canonical text form; parse_fault_plan(to_string(p)) == p.
 std::string to_string(const FaultPlan& plan);
+
+// The exact duration with the largest unit that divides it ("2s", "1500us", "1234567891ns"), so
+// that parse_duration(exact_duration(d)) == d for every d (format_duration rounds to 6 digits:
+// fine to read, wrong to replay).
+std::string exact_duration(Duration d);
 
 // Swarm testing: each seed draws its own mix of network faults, clock faults, crashes, pauses and
 // partitions, all within [0, duration).

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "synod/node/registry.hpp"
 #include "synod/sim/fault_plan.hpp"
 
 namespace synod::sim {
@@ -80,6 +81,50 @@ TEST(FaultPlan, ErrorsNameTheItem) {
   }
   EXPECT_TRUE(parse_fault_plan("none", 3));
   EXPECT_TRUE(parse_fault_plan("", 3));
+}
+
+// A link from a node to itself never carries a message: accepting it would let a plan look like
+// it does something it does not (issue 11: `--faults 'link 1>1'` was accepted).
+TEST(FaultPlan, RefusesSelfLinks) {
+  auto p = parse_fault_plan("link 1>1 loss=1", 3);
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.status().message().find("itself"), std::string::npos) << p.status().message();
+  EXPECT_TRUE(parse_fault_plan("link 1>2 loss=1", 3));
+}
+
+// Every item that names a node refuses ids outside [1, nodes], 0 included.
+TEST(FaultPlan, RefusesNodesOutsideTheCluster) {
+  const char* bad[] = {
+      "link 0>2 loss=1", "link 1>4 loss=1",       "clock 4 offset=1ms", "clock 0 drift=5",
+      "@1s crash 0",     "@1s restart 4",         "@1s pause 4",        "@1s resume 0",
+      "@1s clog 4 1s",   "@1s step 4 5ms",        "@1s drift 0 10",     "@1s partition 1|4",
+      "@1s oneway 0>1",  "@1s partition 1,2|3,4",
+  };
+  for (const char* spec : bad) {
+    auto p = parse_fault_plan(spec, 3);
+    EXPECT_FALSE(p) << spec;
+  }
+}
+
+// The replay line carries durations as exact_duration text; they must parse back to the same
+// nanoseconds, or a replay runs a different phase boundary (and another trace hash).
+TEST(FaultPlan, ExactDurationsParseBackExactly) {
+  Rng rng(7);
+  std::vector<Duration> samples = {Duration(0),
+                                   Duration(1),
+                                   std::chrono::seconds(5),
+                                   std::chrono::milliseconds(1500),
+                                   Duration(1'234'567'891),
+                                   Duration(-2'500'000)};
+  for (int i = 0; i < 1000; ++i) samples.push_back(Duration(rng.between(0, std::int64_t{1} << 45)));
+  for (Duration d : samples) {
+    auto back = parse_duration(exact_duration(d));
+    ASSERT_TRUE(back) << exact_duration(d);
+    EXPECT_EQ(back->count(), d.count()) << exact_duration(d);
+  }
+  // format_duration is for reading: it rounds (which is why replay lines do not use it).
+  EXPECT_EQ(format_duration(Duration(1'234'567'891)), "1.23457s");
+  EXPECT_NE(parse_duration(format_duration(Duration(1'234'567'891)))->count(), 1'234'567'891);
 }
 
 }  // namespace

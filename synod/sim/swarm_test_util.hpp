@@ -13,6 +13,7 @@
 
 #include "synod/check/catalog.hpp"
 #include "synod/sim/sweep.hpp"
+#include "synod/sim/sweep_report.hpp"
 #include "synod/sim/testing.hpp"
 
 namespace synod::sim {
@@ -37,10 +38,8 @@ inline SweepResult expect_swarm_clean(const CatalogEntry& entry, const ProtocolO
   for (const auto& [k, v] : options) sets += " --set " + k + "=" + v;
   for (const auto& v : r.violations) {
     ADD_FAILURE() << entry.spec.name << " seed " << v.seed << " [" << v.violation.checker << "] "
-                  << v.violation.message << "\n  faults: " << v.faults << "\n  replay: synod sim "
-                  << entry.spec.name << sets << " --nodes " << so.nodes << " --seeds 1 --seed "
-                  << v.seed << " --duration " << format_duration(so.duration) << " --stabilize "
-                  << format_duration(Duration(r.stabilize_ns)) << " --faults '" << v.faults << "'";
+                  << v.violation.message << "\n  faults: " << v.faults
+                  << "\n  replay: " << replay_command({entry.spec.name, options}, so, r, v);
   }
   std::printf("%s%s: %llu seeds, %llu events, %.1f s wall, %.0f events/s\n",
               entry.spec.name.c_str(), sets.c_str(), static_cast<unsigned long long>(r.seeds),

@@ -1,6 +1,7 @@
 #include "synod/sim/sweep.hpp"
 
 #include <chrono>
+#include <limits>
 
 namespace synod::sim {
 namespace {
@@ -15,7 +16,56 @@ SimOptions seed_options(const SweepOptions& o, std::uint64_t seed) {
   return s;
 }
 
+bool names_node_outside(const FaultPlan& plan, std::uint32_t nodes) {
+  auto outside = [nodes](NodeId id) { return id < 1 || id > nodes; };
+  for (const auto& l : plan.links) {
+    if (outside(l.from) || outside(l.to)) return true;
+  }
+  for (const auto& c : plan.clocks) {
+    if (outside(c.node)) return true;
+  }
+  for (const auto& a : plan.actions) {
+    using K = Action::Kind;
+    const bool has_node = a.kind != K::kHeal && a.kind != K::kPartition && a.kind != K::kOneWay;
+    if (has_node && outside(a.node)) return true;
+    for (const auto& g : a.groups) {
+      for (NodeId id : g) {
+        if (outside(id)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+Status validate_sweep(const SweepOptions& o) {
+  if (o.seeds < 1 || o.seeds > kMaxSweepSeeds) {
+    return out_of_range("seeds must be in [1, " + std::to_string(kMaxSweepSeeds) + "], got " +
+                        std::to_string(o.seeds));
+  }
+  if (o.first_seed > std::numeric_limits<std::uint64_t>::max() - (o.seeds - 1)) {
+    return out_of_range("seeds " + std::to_string(o.first_seed) + " + " + std::to_string(o.seeds) +
+                        " run past 2^64");
+  }
+  if (o.nodes < 1 || o.nodes > kMaxSimNodes) {
+    return out_of_range("nodes must be in [1, " + std::to_string(kMaxSimNodes) + "], got " +
+                        std::to_string(o.nodes) +
+                        " (the simulator's memory and work grow as nodes^2: 188 MB and 38 s per "
+                        "seed at 1,000 nodes; see docs/faults.md, Limits)");
+  }
+  if (o.duration.count() < 0) {
+    return invalid_argument("duration must not be negative, got " + format_duration(o.duration));
+  }
+  if (o.stabilize.count() <= 0) {
+    return invalid_argument("stabilize must be positive (liveness is judged after it), got " +
+                            format_duration(o.stabilize));
+  }
+  if (o.plan && names_node_outside(*o.plan, o.nodes)) {
+    return out_of_range("the fault plan names a node outside [1, " + std::to_string(o.nodes) + "]");
+  }
+  return Status::ok();
+}
 
 FaultPlan plan_for_seed(const SweepOptions& options, std::uint64_t seed) {
   if (options.plan) return *options.plan;
@@ -41,7 +91,8 @@ SweepResult run_sweep(const SweepOptions& options, const ProtocolFactory& protoc
       out.stabilize_raised_by = r.stabilize_raised_by;
     }
     if (r.violation) {
-      out.violations.push_back({seed, *r.violation, to_string(plan_for_seed(options, seed))});
+      out.violations.push_back(
+          {seed, *r.violation, to_string(plan_for_seed(options, seed)), r.trace_hash});
     }
     if (progress) progress(i + 1, options.seeds);
     if (r.violation && options.stop_at_first_violation) break;

@@ -8,9 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "synod/core/status.hpp"
 #include "synod/sim/simulator.hpp"
 
 namespace synod::sim {
+
+// What one sweep may ask for. Seeds: 10^7 is about a day of the heaviest protocol on one core;
+// more is a typo (and `--seeds -1` used to wrap to 2^64). Nodes: the simulator keeps an N x N
+// partition matrix and link state, and most protocols keep per-peer state on every node, so
+// memory and work grow as N^2: heartbeat at 1,000 nodes peaks at 188 MB and takes 38 s of wall
+// time per 2 simulated seconds (docs/faults.md, "Limits"); 10,000 would need ~19 GB and over an
+// hour per seed, so 1,000 is where we stop.
+inline constexpr std::uint64_t kMaxSweepSeeds = 10'000'000;
+inline constexpr std::uint32_t kMaxSimNodes = 1000;
 
 struct SweepOptions {
   std::uint64_t first_seed = 1;
@@ -25,7 +35,8 @@ struct SweepOptions {
 struct SeedViolation {
   std::uint64_t seed = 0;
   Violation violation;
-  std::string faults;  // the plan that seed ran, in --faults grammar
+  std::string faults;            // the plan that seed ran, in --faults grammar
+  std::uint64_t trace_hash = 0;  // of that seed's run (its replay must give the same)
 };
 
 struct SweepResult {
@@ -42,6 +53,12 @@ struct SweepResult {
     return wall_seconds > 0 ? static_cast<double>(events) / wall_seconds : 0;
   }
 };
+
+// Refuses a sweep that cannot mean what was asked, with the reason: seeds outside
+// [1, kMaxSweepSeeds] or running past 2^64, nodes outside [1, kMaxSimNodes], a negative fault
+// phase, a stabilisation phase that is not positive, a scripted plan naming a node outside the
+// cluster.
+Status validate_sweep(const SweepOptions& options);
 
 // The plan a given seed runs: the scripted one, or the seed's own swarm draw.
 FaultPlan plan_for_seed(const SweepOptions& options, std::uint64_t seed);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -143,6 +144,7 @@ void TraceWriter::write(const Event& e) {
   format_event_json(e, line_);
   line_ += '\n';
   std::fwrite(line_.data(), 1, line_.size(), file_);
+  ++written_;
 }
 
 void TraceWriter::flush() { std::fflush(file_); }
@@ -154,58 +156,88 @@ void OwnedEvent::bind() {
   event.vclock = vclock;
 }
 
-Result<std::vector<OwnedEvent>> read_trace(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return not_found("cannot open trace " + path);
-  std::vector<OwnedEvent> events;
-  std::string line;
-  std::size_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.empty()) continue;
-    auto where = [&] { return path + ":" + std::to_string(lineno) + ": "; };
-    auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return invalid_argument(where() + "not a JSON object");
-    try {
-      OwnedEvent oe;
-      auto kind = kind_from_name(j.at("k").get<std::string>());
-      if (!kind) return invalid_argument(where() + kind.status().message());
-      oe.event.kind = *kind;
-      oe.event.seq = j.value("seq", std::uint64_t{0});
-      oe.event.time_ns = j.at("t").get<std::int64_t>();
-      oe.event.node = j.value("n", NodeId{0});
-      oe.event.peer = j.value("p", NodeId{0});
-      oe.event.protocol = j.value("proto", ProtocolId{0});
-      oe.event.bytes = j.value("b", std::uint32_t{0});
-      oe.what = j.value("w", std::string());
-      oe.event.msg_id = j.value("m", std::uint64_t{0});
-      oe.event.life = j.value("life", std::uint32_t{0});
-      oe.event.lamport = j.value("lc", std::uint64_t{0});
-      if (auto vc = j.find("vc"); vc != j.end() && vc->is_object()) {
-        for (auto it = vc->begin(); it != vc->end(); ++it) {
-          const unsigned long node = std::stoul(it.key());
-          if (node == 0 || node > 0xFFFFFFFFUL)
-            return invalid_argument(where() + "bad vector clock node '" + it.key() + "'");
-          oe.vclock.push_back({static_cast<NodeId>(node), it.value().get<std::uint64_t>()});
-        }
-        std::sort(oe.vclock.begin(), oe.vclock.end(),
-                  [](const auto& a, const auto& b) { return a.node < b.node; });
+namespace {
+
+// Parses one JSONL line into `oe`; errors are prefixed with `where` (file:line).
+Status parse_event_line(const std::string& line, const std::string& where, OwnedEvent& oe) {
+  auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return invalid_argument(where + "not a JSON object");
+  try {
+    auto kind = kind_from_name(j.at("k").get<std::string>());
+    if (!kind) return invalid_argument(where + kind.status().message());
+    oe.event.kind = *kind;
+    oe.event.seq = j.value("seq", std::uint64_t{0});
+    oe.event.time_ns = j.at("t").get<std::int64_t>();
+    oe.event.node = j.value("n", NodeId{0});
+    oe.event.peer = j.value("p", NodeId{0});
+    oe.event.protocol = j.value("proto", ProtocolId{0});
+    oe.event.bytes = j.value("b", std::uint32_t{0});
+    oe.what = j.value("w", std::string());
+    oe.event.msg_id = j.value("m", std::uint64_t{0});
+    oe.event.life = j.value("life", std::uint32_t{0});
+    oe.event.lamport = j.value("lc", std::uint64_t{0});
+    if (auto vc = j.find("vc"); vc != j.end() && vc->is_object()) {
+      for (auto it = vc->begin(); it != vc->end(); ++it) {
+        const unsigned long node = std::stoul(it.key());
+        if (node == 0 || node > 0xFFFFFFFFUL)
+          return invalid_argument(where + "bad vector clock node '" + it.key() + "'");
+        oe.vclock.push_back({static_cast<NodeId>(node), it.value().get<std::uint64_t>()});
       }
-      if (auto f = j.find("f"); f != j.end() && f->is_object()) {
-        for (auto it = f->begin(); it != f->end(); ++it) {
-          oe.keys.push_back(it.key());
-          oe.fields.push_back({{}, it.value().get<std::int64_t>()});
-        }
-      }
-      events.push_back(std::move(oe));
-    } catch (const nlohmann::json::exception& ex) {
-      return invalid_argument(where() + ex.what());
-    } catch (const std::logic_error& ex) {  // stoul on a non-numeric vector clock key
-      return invalid_argument(where() + "bad vector clock key");
+      std::sort(oe.vclock.begin(), oe.vclock.end(),
+                [](const auto& a, const auto& b) { return a.node < b.node; });
     }
+    if (auto f = j.find("f"); f != j.end() && f->is_object()) {
+      for (auto it = f->begin(); it != f->end(); ++it) {
+        oe.keys.push_back(it.key());
+        oe.fields.push_back({{}, it.value().get<std::int64_t>()});
+      }
+    }
+  } catch (const nlohmann::json::exception& ex) {
+    return invalid_argument(where + ex.what());
+  } catch (const std::logic_error& ex) {  // stoul on a non-numeric vector clock key
+    return invalid_argument(where + "bad vector clock key");
   }
-  for (auto& e : events) e.bind();
-  return events;
+  return Status::ok();
+}
+
+// Reads `path`; with `complete_only`, a last line without its newline is left out (its size in
+// `partial_bytes`), otherwise it is parsed like the others.
+Result<TraceRead> read_lines(const std::string& path, bool complete_only) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return not_found("cannot open trace " + path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  TraceRead out;
+  std::size_t lineno = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t nl = text.find('\n', start);
+    const bool complete = nl != std::string::npos;
+    const std::string line = text.substr(start, complete ? nl - start : std::string::npos);
+    start = complete ? nl + 1 : text.size();
+    ++lineno;
+    if (!complete && complete_only) {
+      out.partial_bytes = line.size();
+      break;
+    }
+    if (line.empty()) continue;
+    OwnedEvent oe;
+    SYNOD_RETURN_IF_ERROR(parse_event_line(line, path + ":" + std::to_string(lineno) + ": ", oe));
+    out.events.push_back(std::move(oe));
+  }
+  for (auto& e : out.events) e.bind();
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<OwnedEvent>> read_trace(const std::string& path) {
+  auto r = read_lines(path, /*complete_only=*/false);
+  if (!r) return r.status();
+  return std::move(r->events);
+}
+
+Result<TraceRead> read_complete_trace(const std::string& path) {
+  return read_lines(path, /*complete_only=*/true);
 }
 
 std::vector<OwnedEvent> merge_traces(std::vector<std::vector<OwnedEvent>> traces) {

@@ -32,11 +32,14 @@ class TraceWriter {
 
   void write(const Event& e);
   void flush();
+  // Events written so far (= lines the file holds once flushed).
+  std::uint64_t written() const { return written_; }
 
  private:
   std::FILE* file_;
   bool owned_;
   std::string line_;
+  std::uint64_t written_ = 0;
 };
 
 // An Event that owns its strings (for traces read back from disk).
@@ -52,6 +55,13 @@ struct OwnedEvent {
 
 // Reads a JSONL trace; a malformed line is an error naming the file and line number.
 Result<std::vector<OwnedEvent>> read_trace(const std::string& path);
+// A trace read while its node may still be writing it: only complete lines are events; a last
+// line without its newline (the writer is mid-line) is left out and its size reported.
+struct TraceRead {
+  std::vector<OwnedEvent> events;
+  std::size_t partial_bytes = 0;
+};
+Result<TraceRead> read_complete_trace(const std::string& path);
 // Merges several nodes' traces into one execution ordered by (time, node, seq) and renumbers seq.
 std::vector<OwnedEvent> merge_traces(std::vector<std::vector<OwnedEvent>> traces);
 

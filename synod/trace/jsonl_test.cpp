@@ -85,5 +85,34 @@ TEST(Jsonl, MalformedLineNamesFileAndLine) {
   EXPECT_FALSE(read_trace(p));  // missing file
 }
 
+// A node still writing leaves a last line without its newline: `synod check` must not fail on it
+// (nor count half an event), so read_complete_trace leaves it out and says how much it left.
+TEST(Jsonl, CompleteReadLeavesOutAPartialLastLine) {
+  const std::string p = temp_path("partial.jsonl");
+  {
+    std::ofstream out(p);
+    out << R"({"t":1,"k":"send","n":1})"
+        << "\n"
+        << R"({"t":2,"k":"deliver","n":2})"
+        << "\n"
+        << R"({"t":3,"k":"se)";
+  }
+  auto t = read_complete_trace(p);
+  ASSERT_TRUE(t) << t.status().message();
+  EXPECT_EQ(t->events.size(), 2U);
+  EXPECT_EQ(t->partial_bytes, 14U);
+  EXPECT_FALSE(read_trace(p));  // the plain reader still parses every line, and so fails here
+  {
+    std::ofstream out(p);
+    out << R"({"t":1,"k":"send","n":1})"
+        << "\n";
+  }
+  t = read_complete_trace(p);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->events.size(), 1U);
+  EXPECT_EQ(t->partial_bytes, 0U);
+  std::remove(p.c_str());
+}
+
 }  // namespace
 }  // namespace synod
