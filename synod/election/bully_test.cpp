@@ -245,5 +245,29 @@ TEST(Election, OptionsAndCatalog) {
   EXPECT_EQ(election_spec().make({{"algo", "ring"}}).value()->id(), Ring::kId);
 }
 
+// Options under which an election cannot work are refused with the reason (issue 11: "a timeout
+// below one tick gives a livelock").
+TEST(Election, RefusesUnusableOptionsWithTheReason) {
+  const auto refused = [](ProtocolOptions opts, const std::string& says) {
+    const auto r = parse_election_options(opts);
+    ASSERT_FALSE(r) << says;
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << r.status().message();
+  };
+  refused({{"answer_timeout", "0ms"}}, "answer_timeout: must be positive");
+  refused({{"answer_timeout", "500us"}}, "every process declares itself");
+  refused({{"coordinator_timeout", "0s"}}, "coordinator_timeout: must be positive");
+  refused({{"coordinator_timeout", "999us"}}, "coordinator_timeout below the 1 ms timer tick");
+  refused({{"ring_timeout", "100us"}}, "ring_timeout below the 1 ms timer tick");
+  refused({{"fd_interval", "10us"}}, "fd_interval below the 1 ms timer tick");
+  refused({{"fd_interval", "2s"}}, "fd_bootstrap must exceed fd_interval");
+  EXPECT_TRUE(parse_election_options({{"answer_timeout", "1ms"}, {"ring_timeout", "1ms"}}));
+  // The catalog refuses them too, and a mutant only where the algorithm has that rule.
+  EXPECT_FALSE(bully_spec().make({{"answer_timeout", "0s"}}));
+  EXPECT_TRUE(bully_spec().make({{"mutant", "B3"}}));
+  EXPECT_FALSE(bully_spec().make({{"mutant", "C3"}}));
+  EXPECT_TRUE(ring_spec().make({{"mutant", "C3"}}));
+  EXPECT_TRUE(election_spec().make({{"algo", "ring"}, {"mutant", "C1"}}));
+}
+
 }  // namespace
 }  // namespace synod::election
