@@ -61,7 +61,9 @@ std::vector<MutantSpec> bully_mutants() {
        .faults = "none"},
       {.tag = "B4",
        .rule = "never begins again when no COORDINATOR follows the ANSWER",
-       .caught_by = "election-liveness"},
+       .caught_by = "election-liveness",
+       // 4 answers the survivors' ELECTIONs, then dies before announcing: only B4 recovers.
+       .faults = "@2s crash 5; @2400ms crash 4"},
       {.tag = "B5",
        .rule = "records a COORDINATOR whose epoch is not newer",
        .caught_by = "election"},
