@@ -11,8 +11,8 @@ void Bully::start_election(Context& ctx) {
       asked = true;
     }
   }
-  if (asked) {
-    wait(ctx, Phase::kAwaitAnswer, options().answer_timeout, kAnswerTimer);
+  if (asked && !mutant().breaks("B2")) {  // mutant B2: declares without waiting for an ANSWER
+    wait(ctx, Phase::kAwaitAnswer, options().answer_timeout, ElectionTimer::kAnswer);
   } else {
     become_coordinator(ctx);
   }
@@ -32,7 +32,11 @@ void Bully::handle(Context& ctx, NodeId from, const ElectionMessage& msg) {
     case MsgType::kElection:          // B3
       if (from > ctx.self()) return;  // only lower processes send us ELECTION
       send(ctx, from, MsgType::kAnswer);
-      if (phase_ != Phase::kIdle) return;
+      if (phase_ != Phase::kIdle) {
+        // B3: one is already under way (mutant B3: begins it again for every ELECTION).
+        if (mutant().breaks("B3")) start_election(ctx);
+        return;
+      }
       if (leader() == ctx.self() && !stale()) {
         // Already the coordinator: the election we would begin ends with us again, so we give
         // its result straight away -- our current epoch -- instead of a new epoch per asker.
@@ -43,10 +47,17 @@ void Bully::handle(Context& ctx, NodeId from, const ElectionMessage& msg) {
       return;
     case MsgType::kAnswer:  // B4
       if (phase_ == Phase::kAwaitAnswer && from > ctx.self()) {
-        wait(ctx, Phase::kAwaitCoordinator, options().coordinator_timeout, kCoordinatorTimer);
+        wait(ctx, Phase::kAwaitCoordinator, options().coordinator_timeout,
+             ElectionTimer::kCoordinator);
       }
       return;
     case MsgType::kCoordinator:  // B5
+      if (mutant().breaks("B5") && from > ctx.self() && from == msg.leader) {
+        // Mutant B5: records the sender whether or not its epoch is newer.
+        record_leader_unchecked(ctx, msg.leader, msg.epoch);
+        abandon_election(ctx);
+        return;
+      }
       if (from < ctx.self()) {
         if (phase_ == Phase::kIdle) start_election(ctx);  // bully the lower coordinator
       } else if (from == msg.leader &&
@@ -58,10 +69,11 @@ void Bully::handle(Context& ctx, NodeId from, const ElectionMessage& msg) {
   }
 }
 
-void Bully::on_election_timer(Context& ctx, std::uint64_t tag) {
-  if (tag == kAnswerTimer && phase_ == Phase::kAwaitAnswer) {
+void Bully::on_election_timer(Context& ctx, ElectionTimer timer) {
+  if (timer == ElectionTimer::kAnswer && phase_ == Phase::kAwaitAnswer) {
     become_coordinator(ctx);  // B2: no higher process answered in time
-  } else if (tag == kCoordinatorTimer && phase_ == Phase::kAwaitCoordinator) {
+  } else if (timer == ElectionTimer::kCoordinator && phase_ == Phase::kAwaitCoordinator) {
+    if (mutant().breaks("B4")) return;  // mutant B4: waits for the COORDINATOR forever
     phase_ = Phase::kIdle;  // B4: the higher process died before announcing; begin again
     start_election(ctx);
   }
@@ -75,10 +87,10 @@ void Bully::on_suspect(Context& ctx, NodeId peer) {
   become_coordinator(ctx);  // B2, with the detector standing in for the timer
 }
 
-void Bully::wait(Context& ctx, Phase phase, Duration d, std::uint64_t tag) {
+void Bully::wait(Context& ctx, Phase phase, Duration d, ElectionTimer timer) {
   ctx.cancel_timer(timer_);
   phase_ = phase;
-  timer_ = ctx.set_timer(d, tag);
+  timer_ = ctx.set_timer(d, timer_tag(timer));
 }
 
 void Bully::abandon_election(Context& ctx) {
@@ -88,11 +100,11 @@ void Bully::abandon_election(Context& ctx) {
 
 std::string Bully::algorithm_status() const {
   switch (phase_) {
-    case Phase::kIdle: return "\"idle\"";
-    case Phase::kAwaitAnswer: return "\"awaiting answer\"";
-    case Phase::kAwaitCoordinator: return "\"awaiting coordinator\"";
+    case Phase::kIdle: return "idle";
+    case Phase::kAwaitAnswer: return "awaiting answer";
+    case Phase::kAwaitCoordinator: return "awaiting coordinator";
   }
-  return "\"?\"";
+  return "?";
 }
 
 }  // namespace synod::election

@@ -38,19 +38,16 @@ class Bully final : public ElectionBase {
   Phase phase() const { return phase_; }
 
  private:
-  static constexpr std::uint64_t kAnswerTimer = kFirstAlgorithmTimer;
-  static constexpr std::uint64_t kCoordinatorTimer = kFirstAlgorithmTimer + 1;
-
   bool in_election() const override { return phase_ != Phase::kIdle; }
   void start_election(Context& ctx) override;
   void handle(Context& ctx, NodeId from, const ElectionMessage& msg) override;
-  void on_election_timer(Context& ctx, std::uint64_t tag) override;
+  void on_election_timer(Context& ctx, ElectionTimer timer) override;
   void abandon_election(Context& ctx) override;
   std::string algorithm_status() const override;
   void on_suspect(Context& ctx, NodeId peer) override;
 
   void become_coordinator(Context& ctx);
-  void wait(Context& ctx, Phase phase, Duration d, std::uint64_t tag);
+  void wait(Context& ctx, Phase phase, Duration d, ElectionTimer timer);
 
   Phase phase_ = Phase::kIdle;
   TimerId timer_ = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "synod/election/election_catalog.hpp"
+#include "synod/election/election_judges.hpp"
 #include "synod/election/election_test_util.hpp"
 
 namespace synod::election {
@@ -243,6 +244,63 @@ TEST(Election, OptionsAndCatalog) {
   EXPECT_TRUE(election_spec().make({{"algo", "ring"}}));
   EXPECT_FALSE(election_spec().make({{"algo", "paxos"}}));
   EXPECT_EQ(election_spec().make({{"algo", "ring"}}).value()->id(), Ring::kId);
+}
+
+// Options under which an election cannot work are refused with the reason (issue 11: "a timeout
+// below one tick gives a livelock").
+TEST(Election, RefusesUnusableOptionsWithTheReason) {
+  const auto refused = [](ProtocolOptions opts, const std::string& says) {
+    const auto r = parse_election_options(opts);
+    ASSERT_FALSE(r) << says;
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << r.status().message();
+  };
+  refused({{"answer_timeout", "0ms"}}, "answer_timeout: must be positive");
+  refused({{"answer_timeout", "500us"}}, "every process declares itself");
+  refused({{"coordinator_timeout", "0s"}}, "coordinator_timeout: must be positive");
+  refused({{"coordinator_timeout", "999us"}}, "coordinator_timeout below the 1 ms timer tick");
+  refused({{"ring_timeout", "100us"}}, "ring_timeout below the 1 ms timer tick");
+  refused({{"fd_interval", "10us"}}, "fd_interval below the 1 ms timer tick");
+  refused({{"fd_interval", "2s"}}, "fd_bootstrap must exceed fd_interval");
+  EXPECT_TRUE(parse_election_options({{"answer_timeout", "1ms"}, {"ring_timeout", "1ms"}}));
+  // The catalog refuses them too, and a mutant only where the algorithm has that rule.
+  EXPECT_FALSE(bully_spec().make({{"answer_timeout", "0s"}}));
+  EXPECT_TRUE(bully_spec().make({{"mutant", "B3"}}));
+  EXPECT_FALSE(bully_spec().make({{"mutant", "C3"}}));
+  EXPECT_TRUE(ring_spec().make({{"mutant", "C3"}}));
+  EXPECT_TRUE(election_spec().make({{"algo", "ring"}, {"mutant", "C1"}}));
+}
+
+}  // namespace
+}  // namespace synod::election
+
+namespace synod::election {
+namespace {
+
+// M1/M2 are not vacuous: a fault-free run whose nodes are all up before anyone elects is judged
+// (and counted as judged) against the header's bounds, for both algorithms.
+template <typename Algo>
+void expect_judged_within_bounds(Algorithm a) {
+  ElectionOptions o;
+  o.start_delay = std::chrono::seconds(5);
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    CheckerList list = election_checkers(o, a);
+    const Checker* messages = list[4].get();
+    ASSERT_EQ(messages->name(), "election-messages");
+    sim::Simulator s(sim::scripted("none", 5, seed, std::chrono::seconds(8)),
+                     testing::deployed<Algo>(testing::same_options(o)), std::move(list));
+    const auto r = s.run();
+    ASSERT_FALSE(r.violation) << r.violation->message;
+    std::uint64_t judged = 0;
+    for (const auto& v : messages->verdicts()) judged += v.kind == "judged" ? v.count : 0;
+    EXPECT_GE(judged, 1U) << "seed " << seed;
+  }
+}
+
+TEST(Election, MessageCountsAreJudgedOverAFailureFreeElection) {
+  expect_judged_within_bounds<Bully>(Algorithm::kBully);
+  expect_judged_within_bounds<Ring>(Algorithm::kRing);
+  const MessageBounds b = message_bounds(Algorithm::kRing, 5);
+  EXPECT_EQ(b.total, 14U);  // 3n-1
 }
 
 }  // namespace

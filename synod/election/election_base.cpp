@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
+#include "synod/core/hash.hpp"
+
 namespace synod::election {
 
 std::string_view msg_type_name(MsgType t) {
@@ -19,7 +23,7 @@ std::string_view msg_type_name(MsgType t) {
 ElectionBase::ElectionBase(ElectionOptions options)
     : options_(options),
       fd_(options.detector),
-      beats_(options.detector.heartbeat_interval, kBeatTimer) {}
+      beats_(options.detector.heartbeat_interval, timer_tag(ElectionTimer::kBeat)) {}
 
 void ElectionBase::on_start(Context& ctx) {
   now_ = ctx.now();
@@ -35,7 +39,7 @@ void ElectionBase::on_start(Context& ctx) {
   fd_.start(now_, ctx.peers());
   beats_.start(ctx);
   if (options_.start_delay > Duration::zero()) {
-    ctx.set_timer(options_.start_delay, kStartTimer);
+    ctx.set_timer(options_.start_delay, timer_tag(ElectionTimer::kStart));
   } else {
     booted_ = true;
     reconcile(ctx);
@@ -70,12 +74,15 @@ void ElectionBase::on_message(Context& ctx, NodeId from, ByteView payload) {
 void ElectionBase::on_timer(Context& ctx, std::uint64_t tag) {
   now_ = ctx.now();
   if (!running_) return;
-  if (tag == kBeatTimer) {
-    tick(ctx);
-  } else if (tag == kStartTimer) {
-    booted_ = true;
-  } else {
-    on_election_timer(ctx, tag);
+  const TimerTag t = TimerTag::from(tag);
+  if (t.layer() != TimerLayer::kProtocol) return;  // not ours (a layer passes only our tags)
+  switch (const auto kind = t.kind<ElectionTimer>()) {
+    case ElectionTimer::kBeat: tick(ctx); break;
+    case ElectionTimer::kStart: booted_ = true; break;
+    case ElectionTimer::kAnswer:
+    case ElectionTimer::kCoordinator:
+    case ElectionTimer::kRing: on_election_timer(ctx, kind); break;
+    default: return;  // an unknown kind: never set by us
   }
   reconcile(ctx);
 }
@@ -87,7 +94,7 @@ void ElectionBase::tick(Context& ctx) {
   beat.leader = leader_;
   beat.epoch = epoch_;
   beat.max_round = max_round_;
-  beats_.on_timer(ctx, kBeatTimer, wire::encode(beat));
+  beats_.on_timer(ctx, timer_tag(ElectionTimer::kBeat), wire::encode(beat));
   poll_detector(ctx);
 }
 
@@ -106,10 +113,15 @@ void ElectionBase::send(Context& ctx, NodeId to, MsgType type, NodeId leader, Ep
   m.epoch = type == MsgType::kCoordinator || type == MsgType::kElected ? epoch : epoch_;
   m.max_round = max_round_;
   m.candidate = candidate;
+  Bytes bytes = wire::encode(m);
   if (type != MsgType::kHeartbeat) {
-    ctx.observe("msg", {{"type", static_cast<std::int64_t>(type)}, {"to", to}});
+    // The hash ties the message to the channel's "ch.send"/"ch.deliver" (election_ground_truth).
+    ctx.observe("msg", {{"type", static_cast<std::int64_t>(type)},
+                        {"to", to},
+                        {"candidate", candidate},
+                        {"hash", static_cast<std::int64_t>(hash64(bytes))}});
   }
-  ctx.send(to, wire::encode(m));
+  ctx.send(to, std::move(bytes));
 }
 
 void ElectionBase::learn(const ElectionMessage& msg) {
@@ -145,6 +157,12 @@ bool ElectionBase::accept(Context& ctx, NodeId leader, Epoch epoch) {
   return true;
 }
 
+void ElectionBase::record_leader_unchecked(Context& ctx, NodeId leader, Epoch epoch) {
+  leader_ = leader;
+  epoch_ = epoch;
+  ctx.observe("leader", {{"epoch", static_cast<std::int64_t>(epoch)}, {"leader", leader}});
+}
+
 void ElectionBase::maybe_adopt(Context& ctx, NodeId leader, Epoch epoch) {
   if (leader <= ctx.self() || epoch <= epoch_ || fd_.suspected(leader)) return;
   if (accept(ctx, leader, epoch)) abandon_election(ctx);
@@ -153,7 +171,9 @@ void ElectionBase::maybe_adopt(Context& ctx, NodeId leader, Epoch epoch) {
 bool ElectionBase::needs_election(NodeId self) const {
   if (leader_ == kNoNode || leader_ < self) return true;
   if (leader_ == self) return stale();
-  return fd_.suspected(leader_);
+  // B1: a process that notices the coordinator has failed begins an election (mutant B1: it
+  // ignores the suspicion and keeps following the dead coordinator).
+  return fd_.suspected(leader_) && !options_.mutant.breaks("B1");
 }
 
 void ElectionBase::reconcile(Context& ctx) {
@@ -162,9 +182,13 @@ void ElectionBase::reconcile(Context& ctx) {
 }
 
 std::string ElectionBase::status_json() const {
-  return "{\"name\":\"" + std::string(name()) + "\",\"leader\":" + std::to_string(leader_) +
-         ",\"epoch\":\"" + epoch_string(epoch_) + "\",\"max_round\":" + std::to_string(max_round_) +
-         ",\"election\":" + algorithm_status() + ",\"detector\":" + fd_.status_json(now_) + "}";
+  const nlohmann::json j = {{"name", name()},
+                            {"leader", leader_},
+                            {"epoch", epoch_string(epoch_)},
+                            {"max_round", max_round_},
+                            {"election", algorithm_status()},
+                            {"detector", nlohmann::json::parse(fd_.status_json(now_))}};
+  return j.dump();
 }
 
 }  // namespace synod::election

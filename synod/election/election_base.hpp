@@ -16,8 +16,9 @@
 // behind, without changing the algorithms' messages; it never creates a new epoch.
 //
 // Observations: "leader" {epoch, leader} on accepting a leader (the winner too), "elected"
-// {epoch} when a node declares itself, "msg" {type} for every election message sent (not
-// heartbeats), "storage_error" {} when the durable round cannot be read.
+// {epoch} when a node declares itself, "msg" {type, to, candidate, hash} for every election message
+// sent (not heartbeats; candidate: a ring ELECTION's; hash: hash64 of the encoded message),
+// "storage_error" {} when the durable round cannot be read.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,20 @@
 #include "synod/election/election_options.hpp"
 #include "synod/election/epoch.hpp"
 #include "synod/node/protocol.hpp"
+#include "synod/node/timer_tag.hpp"
 
 namespace synod::election {
+
+// Every timer of the elections, as the kind of a TimerTag (layer 0: the protocol's own).
+enum class ElectionTimer : std::uint8_t {
+  kBeat = 1,         // base: heartbeat period
+  kStart = 2,        // base: start_delay has passed
+  kAnswer = 3,       // bully B2: no ANSWER in time
+  kCoordinator = 4,  // bully B4: no COORDINATOR after an ANSWER
+  kRing = 5,         // ring C6: no ELECTED in time
+};
+
+inline std::uint64_t timer_tag(ElectionTimer t) { return TimerTag::of(t).raw(); }
 
 class ElectionBase : public Protocol {
  public:
@@ -39,7 +52,7 @@ class ElectionBase : public Protocol {
   void on_start(Context& ctx) final;
   void on_message(Context& ctx, NodeId from, ByteView payload) final;
   void on_timer(Context& ctx, std::uint64_t tag) final;
-  std::string status_json() const final;
+  std::string status_json() const final;  // {name, leader, epoch, max_round, election, detector}
 
   // For tests and status.
   NodeId leader() const { return leader_; }
@@ -49,15 +62,14 @@ class ElectionBase : public Protocol {
   std::uint64_t decode_errors() const { return decode_errors_; }
 
  protected:
-  // Timer tags below this are the base's; algorithms use tags from here up.
-  static constexpr std::uint64_t kFirstAlgorithmTimer = 16;
-
   virtual bool in_election() const = 0;
   virtual void start_election(Context& ctx) = 0;
   virtual void handle(Context& ctx, NodeId from, const ElectionMessage& msg) = 0;
-  virtual void on_election_timer(Context& ctx, std::uint64_t tag) = 0;
+  // An algorithm's timer (kAnswer, kCoordinator, kRing) fired.
+  virtual void on_election_timer(Context& ctx, ElectionTimer timer) = 0;
   // Called when adoption installs a leader: drop any election in progress.
   virtual void abandon_election(Context& ctx) = 0;
+  // The algorithm's state for status_json ("idle", "participant", ...).
   virtual std::string algorithm_status() const = 0;
   // The detector began suspecting `peer` (after the base's own reaction).
   virtual void on_suspect(Context& ctx, NodeId peer) {
@@ -78,11 +90,12 @@ class ElectionBase : public Protocol {
   // or in the same round with a higher id): its followers may be following that one instead.
   bool stale() const { return max_epoch_seen_ > epoch_; }
   const ElectionOptions& options() const { return options_; }
+  // The rule this instance breaks on purpose (test only: ElectionOptions::mutant).
+  const Mutant& mutant() const { return options_.mutant; }
+  // Mutant B5 only: records `leader` of `epoch` without asking whether the epoch is newer.
+  void record_leader_unchecked(Context& ctx, NodeId leader, Epoch epoch);
 
  private:
-  static constexpr std::uint64_t kBeatTimer = 1;
-  static constexpr std::uint64_t kStartTimer = 2;
-
   void learn(const ElectionMessage& msg);
   void maybe_adopt(Context& ctx, NodeId leader, Epoch epoch);
   void reconcile(Context& ctx);

@@ -27,11 +27,21 @@ class Story {
     return feed({++seq_, 0, EventKind::kCrash, node, 0, 0, 0, "", {}});
   }
   std::optional<std::string> quiescence(std::vector<NodeId> up, std::vector<NodeId> down = {}) {
-    return checkers_[0]->at_quiescence(up, down);
+    for (auto& c : checkers_) {
+      if (auto v = c->at_quiescence(up, down)) return v;
+    }
+    return std::nullopt;
   }
 
  private:
-  std::optional<std::string> feed(const Event& e) { return checkers_[0]->on_event(e); }
+  std::optional<std::string> feed(const Event& e) {
+    std::optional<std::string> first;
+    for (auto& c : checkers_) {
+      auto v = c->on_event(e);
+      if (v && !first) first = v;
+    }
+    return first;
+  }
   CheckerList checkers_;
   std::uint64_t seq_ = 0;
 };

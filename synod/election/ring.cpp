@@ -13,7 +13,12 @@ NodeId Ring::successor(const Context& ctx) const {
   return wrap == kNoNode ? ctx.self() : wrap;
 }
 
-void Ring::start_election(Context& ctx) { participate(ctx, ctx.self()); }  // C1
+// C1: participant, ELECTION(own id) to the successor (mutant C1: stays a non-participant, so it
+// substitutes its id again for every lower ELECTION and ignores its C6 timer).
+void Ring::start_election(Context& ctx) {
+  participate(ctx, ctx.self());
+  if (mutant().breaks("C1")) participant_ = false;
+}
 
 // Become participant and pass ELECTION(candidate) clockwise, awaiting ELECTED (C6).
 void Ring::participate(Context& ctx, NodeId candidate) {
@@ -25,7 +30,7 @@ void Ring::participate(Context& ctx, NodeId candidate) {
   participant_ = true;
   send(ctx, next, MsgType::kRingElection, kNoNode, 0, candidate);
   ctx.cancel_timer(timer_);
-  timer_ = ctx.set_timer(options().ring_timeout, kRingTimer);
+  timer_ = ctx.set_timer(options().ring_timeout, timer_tag(ElectionTimer::kRing));
 }
 
 void Ring::handle(Context& ctx, NodeId from, const ElectionMessage& msg) {
@@ -38,14 +43,19 @@ void Ring::handle(Context& ctx, NodeId from, const ElectionMessage& msg) {
 }
 
 void Ring::on_election(Context& ctx, NodeId candidate) {
-  if (candidate != ctx.self() && suspected(candidate)) {
-    // The candidate is no longer in our ring: we skip it as a successor, so its ELECTION can
-    // never return to it and would circle forever. Treat it like a lower id (C2).
+  if (candidate != ctx.self() && suspected(candidate) && !mutant().breaks("C5")) {
+    // C5: the candidate is no longer in our ring: we skip it as a successor, so its ELECTION can
+    // never return to it and would circle forever. Treat it like a lower id. (Mutant C5: ignores
+    // the suspicion.)
     if (!participant_) participate(ctx, ctx.self());
   } else if (candidate > ctx.self()) {
     participate(ctx, candidate);  // C2: forward the higher id
   } else if (candidate < ctx.self()) {
-    if (!participant_) participate(ctx, ctx.self());  // C2: substitute our id, once
+    if (mutant().breaks("C2")) {
+      participate(ctx, candidate);  // mutant C2: forwards the lower id instead of its own
+    } else if (!participant_) {
+      participate(ctx, ctx.self());  // C2: substitute our id, once
+    }
   } else {
     win(ctx);  // C3: our id went all the way round
   }
@@ -55,6 +65,7 @@ void Ring::on_election(Context& ctx, NodeId candidate) {
 void Ring::win(Context& ctx) {
   abandon_election(ctx);
   if (!declare(ctx)) return;  // storage failed: reconcile() tries again on the next input
+  if (mutant().breaks("C3") && !declare(ctx)) return;  // mutant C3: declares twice per win
   const NodeId next = successor(ctx);
   if (next != ctx.self()) send(ctx, next, MsgType::kElected, ctx.self(), epoch());
 }
@@ -63,13 +74,14 @@ void Ring::win(Context& ctx) {
 void Ring::on_elected(Context& ctx, const ElectionMessage& msg) {
   if (msg.leader == ctx.self()) return;  // back home: the round trip is complete
   if (!accept(ctx, msg.leader, msg.epoch)) return;
-  abandon_election(ctx);
+  if (!mutant().breaks("C4")) abandon_election(ctx);  // mutant C4: stays a participant
   const NodeId next = successor(ctx);
   if (next != ctx.self()) send(ctx, next, MsgType::kElected, msg.leader, msg.epoch);
 }
 
-void Ring::on_election_timer(Context& ctx, std::uint64_t tag) {
-  if (tag != kRingTimer || !participant_) return;
+void Ring::on_election_timer(Context& ctx, ElectionTimer timer) {
+  if (timer != ElectionTimer::kRing || !participant_) return;
+  if (mutant().breaks("C6")) return;  // mutant C6: never begins a new election
   participant_ = false;  // C6: the election died with a crashed process; begin a new one
   start_election(ctx);
 }
@@ -80,7 +92,7 @@ void Ring::abandon_election(Context& ctx) {
 }
 
 std::string Ring::algorithm_status() const {
-  return participant_ ? "\"participant\"" : "\"non-participant\"";
+  return participant_ ? "participant" : "non-participant";
 }
 
 }  // namespace synod::election

@@ -42,12 +42,10 @@ class Ring final : public ElectionBase {
   NodeId successor(const Context& ctx) const;
 
  private:
-  static constexpr std::uint64_t kRingTimer = kFirstAlgorithmTimer;
-
   bool in_election() const override { return participant_; }
   void start_election(Context& ctx) override;
   void handle(Context& ctx, NodeId from, const ElectionMessage& msg) override;
-  void on_election_timer(Context& ctx, std::uint64_t tag) override;
+  void on_election_timer(Context& ctx, ElectionTimer timer) override;
   void abandon_election(Context& ctx) override;
   std::string algorithm_status() const override;
 
