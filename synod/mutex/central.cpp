@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace synod::mutex {
 namespace {
 
@@ -262,14 +264,10 @@ void Central::on_restarted(LockHost& h, NodeId peer) {
   maybe_lead(h);
 }
 
-std::string Central::status_json() const {
-  std::string q;
-  for (NodeId n : queue_) q += (q.empty() ? "" : ",") + std::to_string(n);
-  return "{\"epoch\":" + std::to_string(epoch_) +
-         ",\"coordinator\":" + std::to_string(coordinator_) +
-         ",\"leading\":" + (leading_ ? "true" : "false") +
-         ",\"collecting\":" + std::to_string(collecting_ ? *awaiting_.begin() : 0) +
-         ",\"holder\":" + std::to_string(holder_) + ",\"queue\":[" + q + "]}";
+nlohmann::json Central::status() const {
+  return {{"epoch", epoch_},     {"coordinator", coordinator_},
+          {"leading", leading_}, {"collecting", collecting_ ? *awaiting_.begin() : 0},
+          {"holder", holder_},   {"queue", queue_}};
 }
 
 }  // namespace synod::mutex

@@ -45,7 +45,7 @@ class Central final : public LockAlgorithm {
   void fill_heartbeat(MutexMsg& hb) const override;
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   NodeId holder_hint() const override { return leading_ ? holder_ : kNoNode; }
-  std::string status_json() const override;
+  nlohmann::json status() const override;
 
   std::uint64_t epoch() const { return epoch_; }
   NodeId coordinator() const { return coordinator_; }

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "synod/mutex/mutex_messages.hpp"
 #include "synod/node/context.hpp"
 #include "synod/node/mutant.hpp"
@@ -85,7 +87,8 @@ class LockAlgorithm {
   virtual std::uint64_t request_key() const { return 0; }
   // Best knowledge of who holds the lock (kNoNode if unknown); for status only.
   virtual NodeId holder_hint() const { return kNoNode; }
-  virtual std::string status_json() const = 0;
+  // Its part of the lock service's status object (LockService::status_json).
+  virtual nlohmann::json status() const = 0;
 };
 
 }  // namespace synod::mutex

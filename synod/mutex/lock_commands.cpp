@@ -3,6 +3,8 @@
 // API does the same): a CLI that is killed after acquiring cannot keep the lock forever.
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/mutex/lock_service.hpp"
 #include "synod/node/registry.hpp"
 
@@ -13,7 +15,7 @@ constexpr Duration kDefaultLease = std::chrono::seconds(30);
 constexpr Duration kMaxLease = std::chrono::hours(24);
 
 std::string error_json(std::string_view message) {
-  return R"({"error":")" + std::string(message) + "\"}";
+  return nlohmann::json{{"error", message}}.dump();
 }
 
 // "ttl=5s" (other keys are refused so that typos do not silently use defaults).
@@ -70,9 +72,11 @@ void LockService::operator_acquire(CommandId id, std::string_view args) {
     return input_.get().reply(id, error_json("another acquire is already waiting on this node"));
   }
   if (state_ == LockState::kHolding) {
-    return input_.get().reply(
-        id, "{\"granted\":true,\"already_held\":true,\"token\":" + std::to_string(token_) +
-                ",\"node\":" + std::to_string(input_.get().self()) + "}");
+    return input_.get().reply(id, nlohmann::json{{"granted", true},
+                                                 {"already_held", true},
+                                                 {"token", token_},
+                                                 {"node", input_.get().self()}}
+                                      .dump());
   }
   operator_.waiting = id;
   operator_.owns = true;
@@ -95,11 +99,13 @@ void LockService::operator_granted() {
   if (operator_.waiting != 0) {
     const auto waited = elapsed() - operator_.asked_at;
     input_.get().reply(operator_.waiting,
-                       "{\"granted\":true,\"token\":" + std::to_string(token_) +
-                           ",\"node\":" + std::to_string(input_.get().self()) + ",\"algo\":\"" +
-                           std::string(algorithm_name(options_.algorithm)) +
-                           "\",\"waited_ms\":" + std::to_string(ms(waited)) +
-                           ",\"lease_ms\":" + std::to_string(ms(operator_.ttl)) + "}");
+                       nlohmann::json{{"granted", true},
+                                      {"token", token_},
+                                      {"node", input_.get().self()},
+                                      {"algo", algorithm_name(options_.algorithm)},
+                                      {"waited_ms", ms(waited)},
+                                      {"lease_ms", ms(operator_.ttl)}}
+                           .dump());
     operator_.waiting = 0;
   }
 }
@@ -112,7 +118,7 @@ void LockService::operator_release(CommandId id) {
       input_.get().reply(operator_.waiting, error_json("cancelled by a release before the grant"));
       operator_.waiting = 0;
     }
-    return input_.get().reply(id, R"({"released":false,"cancelled":true})");
+    return input_.get().reply(id, nlohmann::json{{"released", false}, {"cancelled", true}}.dump());
   }
   if (state_ != LockState::kHolding) {
     return input_.get().reply(id, error_json("this node does not hold the lock"));
@@ -121,7 +127,7 @@ void LockService::operator_release(CommandId id) {
   input_.get().cancel_timer(operator_.lease);
   operator_ = OperatorLock{.grants = operator_.grants, .lease_expiries = operator_.lease_expiries};
   release(input_.get());
-  input_.get().reply(id, "{\"released\":true,\"token\":" + std::to_string(token) + "}");
+  input_.get().reply(id, nlohmann::json{{"released", true}, {"token", token}}.dump());
 }
 
 void LockService::operator_lease_expired() {
@@ -132,10 +138,10 @@ void LockService::operator_lease_expired() {
   release(input_.get());
 }
 
-std::string LockService::operator_status() const {
-  return "{\"waiting\":" + std::string(operator_.waiting != 0 ? "true" : "false") +
-         ",\"grants\":" + std::to_string(operator_.grants) +
-         ",\"lease_expiries\":" + std::to_string(operator_.lease_expiries) + "}";
+nlohmann::json LockService::operator_status() const {
+  return {{"waiting", operator_.waiting != 0},
+          {"grants", operator_.grants},
+          {"lease_expiries", operator_.lease_expiries}};
 }
 
 }  // namespace synod::mutex

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/mutex/central.hpp"
 #include "synod/mutex/ricart_agrawala.hpp"
 #include "synod/mutex/suzuki_kasami.hpp"
@@ -235,25 +237,23 @@ NodeId LockService::holder() const {
   return algo_->holder_hint();
 }
 
+nlohmann::json LockClient::status() const { return nlohmann::json::object(); }
+
 std::string LockService::status_json() const {
   static constexpr const char* kStates[] = {"idle", "waiting", "holding"};
-  std::string out = "{\"algo\":\"" + std::string(algorithm_name(options_.algorithm)) +
-                    "\",\"state\":\"" + kStates[static_cast<int>(state_)] +
-                    "\",\"token\":" + std::to_string(token_) +
-                    ",\"holder\":" + std::to_string(holder()) + ",\"sent\":{";
-  bool first = true;
+  nlohmann::json sent = nlohmann::json::object();  // by message type, the types ever sent
   for (std::uint32_t t = 1; t < sent_.size(); ++t) {
-    if (sent_[t] == 0) continue;
-    if (!first) out += ',';
-    first = false;
-    out += "\"" + std::string(msg_type_name(static_cast<MsgType>(t))) +
-           "\":" + std::to_string(sent_[t]);
+    if (sent_[t] != 0) sent[std::string(msg_type_name(static_cast<MsgType>(t)))] = sent_[t];
   }
-  out += "},\"algorithm\":" + algo_->status_json();
-  out += ",\"operator\":" + operator_status();
-  if (client_) out += ",\"client\":" + client_->status_json();
-  out += "}";
-  return out;
+  nlohmann::json out = {{"algo", algorithm_name(options_.algorithm)},
+                        {"state", kStates[static_cast<int>(state_)]},
+                        {"token", token_},
+                        {"holder", holder()},
+                        {"sent", std::move(sent)},
+                        {"algorithm", algo_->status()},
+                        {"operator", operator_status()}};
+  if (client_) out["client"] = client_->status();
+  return out.dump();
 }
 
 std::string_view msg_type_name(MsgType t) {

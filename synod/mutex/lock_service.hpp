@@ -72,7 +72,7 @@ class LockClient {
   virtual void on_granted(Context& ctx, LockService& lock, std::uint64_t token) = 0;
   // Timers the client set with client_timer(value); `tag` is that value.
   virtual void on_timer(Context& ctx, LockService& lock, std::uint64_t tag) = 0;
-  virtual std::string status_json() const { return "{}"; }
+  virtual nlohmann::json status() const;  // {} unless the client has something to say
 };
 
 // The lock service's timers (synod/node/timer_tag.hpp): its tick, the operator's lease, and the
@@ -144,7 +144,7 @@ class LockService final : public Protocol, private LockHost {
   void operator_release(CommandId id);
   void operator_granted();
   void operator_lease_expired();
-  std::string operator_status() const;
+  nlohmann::json operator_status() const;
   void suspect(NodeId peer);
 
   LockOptions options_;

@@ -3,6 +3,8 @@
 // heals; a node restarts; and a partition longer than the failure detector's timeout (the one
 // case the recovery cannot make safe, see docs/protocols/mutex.md) still ends with one token and
 // everyone served. Every run is judged by the checkers (M1-M3, L1, T1).
+#include <nlohmann/json.hpp>
+
 #include "synod/mutex/central.hpp"
 #include "synod/mutex/mutex_test_util.hpp"
 #include "synod/mutex/suzuki_kasami.hpp"
@@ -128,6 +130,47 @@ TEST_P(Scenario, LongPartitionHealsToOneToken) {
   EXPECT_EQ(o.stats->degraded_runs, 1U);
 }
 
+// Seed 190 of the Suzuki-Kasami swarm (token_recovery.hpp, SK5): the idle token holder restarts
+// while the agreed node (1) is down but not yet suspected, so the hint "the token may have died
+// with it" from the node that last sent it the token goes to a dead life; node 1 comes back
+// before anybody suspects it and nobody asks for the lock again. Before the hint was repeated,
+// no round ever ran and the token stayed lost ("T1: after recovery there are 0 tokens").
+TEST(TokenLoss, HintOutlivesTheAgreedNodesRestart) {
+  MutexConfig c = config(Algorithm::kSuzukiKasami);
+  c.workload.active = std::chrono::seconds(2);  // no demand after 2 s: only a hint can help
+  const auto asking = factory(c, {1, 3, 5});    // nodes 2 and 4 pass the token between them
+  const std::string net = "latency=uniform:1ms..5ms";
+  // Which of the two holds the token once demand stops (the same up to 3 s in the run below).
+  NodeId holder = kNoNode;
+  {
+    sim::Simulator probe(sim_options(net, 5), asking);
+    probe.start();
+    probe.run_until(at(std::chrono::seconds(3)));
+    for (NodeId n : {2, 4}) {
+      if (algorithm_of<SuzukiKasami>(probe, n).has_token()) holder = n;
+    }
+  }
+  ASSERT_NE(holder, kNoNode);
+  const NodeId sender = holder == 2 ? 4 : 2;
+  // Both down less than suspect_after (5 s): nobody is ever suspected, restarts are the only news.
+  const std::string faults = net + "; @3s crash 1; @3100ms crash " + std::to_string(holder) +
+                             "; @3600ms restart " + std::to_string(holder) + "; @5500ms restart 1";
+  auto stats = std::make_shared<CheckStats>();
+  sim::Simulator s(sim_options(faults, 5), asking, mutex_checkers(c, stats));
+  s.start();
+  s.run_until(at(std::chrono::milliseconds(2990)));
+  ASSERT_TRUE(algorithm_of<SuzukiKasami>(s, holder).has_token());
+  ASSERT_EQ(algorithm_of<SuzukiKasami>(s, sender).last_sent_to(), holder);
+  const std::uint64_t gen_before = algorithm_of<SuzukiKasami>(s, sender).recovery().promised();
+  const auto r = s.run();
+  ASSERT_FALSE(r.violation) << r.violation->checker << ": " << r.violation->message;
+  EXPECT_EQ(stats->degraded_runs, 0U);
+  // Node 1 (the agreed node) ran a round after its restart and made the new generation's token.
+  const auto& agreed = algorithm_of<SuzukiKasami>(s, 1);
+  EXPECT_GT(agreed.recovery().promised(), gen_before);
+  EXPECT_GE(agreed.recovery().rounds(), 1U);
+}
+
 INSTANTIATE_TEST_SUITE_P(Mutex, Scenario,
                          ::testing::Values(Algorithm::kCentral, Algorithm::kRicartAgrawala,
                                            Algorithm::kSuzukiKasami, Algorithm::kTokenRing),
@@ -136,6 +179,22 @@ INSTANTIATE_TEST_SUITE_P(Mutex, Scenario,
                            std::erase(n, '-');
                            return n;
                          });
+
+// Status is one JSON object built by nlohmann::json (no spliced strings): the fields `synod lock
+// status` reads, the message counts by type, the algorithm's and the workload's parts.
+TEST_P(Scenario, StatusIsOneJsonObject) {
+  auto o = start("latency=uniform:1ms..5ms", factory(base()), GetParam());
+  o.sim->run_until(at(std::chrono::seconds(2)));
+  const auto j = nlohmann::json::parse(lock_of(*o.sim, 2).status_json());
+  EXPECT_EQ(j["algo"], algorithm_name(GetParam()));
+  EXPECT_TRUE(j["state"] == "idle" || j["state"] == "waiting" || j["state"] == "holding");
+  EXPECT_TRUE(j["token"].is_number_unsigned());
+  EXPECT_TRUE(j["holder"].is_number_unsigned());
+  EXPECT_GT(j["sent"]["heartbeat"].get<std::uint64_t>(), 0U);
+  EXPECT_TRUE(j["algorithm"].is_object() && !j["algorithm"].empty());
+  EXPECT_EQ(j["operator"]["grants"], 0);
+  EXPECT_GT(j["client"]["grants"].get<std::uint64_t>(), 0U);
+}
 
 // Options the algorithms cannot work with are refused, with the reason.
 TEST(MutexOptions, RefusesUnusableSettings) {

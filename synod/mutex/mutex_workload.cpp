@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace synod::mutex {
 namespace {
 
@@ -56,10 +58,8 @@ void MutexWorkload::on_granted(Context& ctx, LockService& lock, std::uint64_t to
                 client_timer(kReleaseTimer));
 }
 
-std::string MutexWorkload::status_json() const {
-  return "{\"requests\":" + std::to_string(stats_.requests) +
-         ",\"grants\":" + std::to_string(stats_.grants) +
-         ",\"releases\":" + std::to_string(stats_.releases) + "}";
+nlohmann::json MutexWorkload::status() const {
+  return {{"requests", stats_.requests}, {"grants", stats_.grants}, {"releases", stats_.releases}};
 }
 
 }  // namespace synod::mutex

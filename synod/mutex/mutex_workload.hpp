@@ -32,7 +32,7 @@ class MutexWorkload final : public LockClient {
   void start(Context& ctx, LockService& lock) override;
   void on_granted(Context& ctx, LockService& lock, std::uint64_t token) override;
   void on_timer(Context& ctx, LockService& lock, std::uint64_t tag) override;
-  std::string status_json() const override;
+  nlohmann::json status() const override;
   const WorkloadStats& stats() const { return stats_; }
 
  private:

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace synod::mutex {
 namespace {
 
@@ -165,10 +167,11 @@ void RicartAgrawala::on_tick(LockHost& h) {
   for (NodeId p : awaiting_) h.send(p, msg(MsgType::kRaRequest, my_ts_));
 }
 
-std::string RicartAgrawala::status_json() const {
-  return "{\"clock\":" + std::to_string(clock_) + ",\"request_ts\":" + std::to_string(my_ts_) +
-         ",\"awaiting\":" + std::to_string(awaiting_.size()) +
-         ",\"deferred\":" + std::to_string(deferred_.size()) + "}";
+nlohmann::json RicartAgrawala::status() const {
+  return {{"clock", clock_},
+          {"request_ts", my_ts_},
+          {"awaiting", awaiting_.size()},
+          {"deferred", deferred_.size()}};
 }
 
 }  // namespace synod::mutex

@@ -56,7 +56,7 @@ class RicartAgrawala : public LockAlgorithm {
   void fill_heartbeat(MutexMsg& hb) const override { hb.clock = clock_; }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
   std::uint64_t request_key() const override { return my_key_; }
-  std::string status_json() const override;
+  nlohmann::json status() const override;
 
   std::uint64_t clock() const { return clock_; }
 

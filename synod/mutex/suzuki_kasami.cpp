@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/mutex/token_observations.hpp"
 
 namespace synod::mutex {
@@ -217,11 +219,12 @@ void SuzukiKasami::regenerate(LockHost& h, std::uint64_t gen,
   }
 }
 
-std::string SuzukiKasami::status_json() const {
-  return "{\"has_token\":" + std::string(has_token_ ? "true" : "false") +
-         ",\"gen\":" + std::to_string(gen_) + ",\"counter\":" + std::to_string(counter_) +
-         ",\"promised\":" + std::to_string(recovery_.promised()) +
-         ",\"probes\":" + std::to_string(recovery_.rounds()) + "}";
+nlohmann::json SuzukiKasami::status() const {
+  return {{"has_token", has_token_},
+          {"gen", gen_},
+          {"counter", counter_},
+          {"promised", recovery_.promised()},
+          {"probes", recovery_.rounds()}};
 }
 
 }  // namespace synod::mutex

@@ -46,7 +46,7 @@ class SuzukiKasami final : public LockAlgorithm, private TokenKeeper {
   void on_tick(LockHost& h) override;
   void fill_heartbeat(MutexMsg& hb) const override { hb.generation = recovery_.promised(); }
   void on_heartbeat(LockHost& h, NodeId from, const MutexMsg& hb) override;
-  std::string status_json() const override;
+  nlohmann::json status() const override;
 
   bool has_token() const override { return has_token_; }
   NodeId last_sent_to() const override { return last_sent_to_; }

@@ -142,8 +142,23 @@ void TokenRecovery::note_death(LockHost& h, NodeId peer) {
   } else if (peer == keeper_.last_sent_to()) {
     // We sent the token to the dead peer, and the agreed node may have written that peer off
     // before the token went there: tell it to look (a PROBE with generation 0 is a hint).
-    h.send(agreed, probe(0));
+    hinting_ = true;
+    hint_above_ = promised_;
+    hint(h);
   }
+}
+
+void TokenRecovery::hint(LockHost& h) {
+  // A round after the hint promised a newer generation here: the agreed node has looked.
+  if (promised_ > hint_above_) hinting_ = false;
+  if (!hinting_) return;
+  const NodeId agreed = h.lowest_live();
+  if (agreed == h.self()) {  // the nodes below us are suspected now: we look ourselves
+    hinting_ = false;
+    loss_possible_ = true;
+    return;
+  }
+  h.send(agreed, probe(0));
 }
 
 void TokenRecovery::on_tick(LockHost& h) {
@@ -151,7 +166,10 @@ void TokenRecovery::on_tick(LockHost& h) {
     loss_possible_ = false;
     begin(h);
   }
-  if (++ticks_ % retry_ticks_ != 0 || !probing_) return;
+  if (++ticks_ % retry_ticks_ != 0) return;
+  // The agreed node may have been down (not yet suspected) when the hint went out: again.
+  if (hinting_) hint(h);
+  if (!probing_) return;
   for (NodeId p : awaiting_) h.send(p, probe(promised_));
 }
 

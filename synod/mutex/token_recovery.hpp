@@ -11,7 +11,12 @@
 //      otherwise the prober creates the generation-g token.
 // Rounds start at the agreed node after a peer crashed or restarted (the node that last sent the
 // token to that peer hints the agreed node with PROBE{0}: the agreed node may have written the
-// peer off before the token went there), and when the algorithm's own timeout says so. Safety
+// peer off before the token went there), and when the algorithm's own timeout says so. The hint
+// is repeated every `retry` until a newer generation than the one known at the hint reaches the
+// hinter (the agreed node ran a round): the agreed node may itself be down but not yet suspected,
+// and a hint sent to it dies with its life (seed 190 of the Suzuki-Kasami swarm: the idle holder
+// and the agreed node both restarted within suspect_after, nobody asked for the lock again, and
+// the token stayed lost). Safety
 // comes from the promises, not from who probes; the agreed node only keeps rounds from
 // colliding.
 // After a complete round every live node refuses generation < g tokens, and either exactly one
@@ -78,6 +83,8 @@ class TokenRecovery {
  private:
   bool promise(LockHost& h, std::uint64_t gen);
   void note_death(LockHost& h, NodeId peer);
+  // The hint to the agreed node, sent again until a round newer than `hint_above_` is seen.
+  void hint(LockHost& h);
   void maybe_finish(LockHost& h);
 
   TokenKeeper& keeper_;
@@ -87,7 +94,9 @@ class TokenRecovery {
   std::uint64_t had_token_in_ = 0;  // round in which this life answered "I have the token"
   NodeId promised_to_ = kNoNode;    // prober of promised_ (this life only): answered again on retry
   bool probing_ = false;
-  bool loss_possible_ = false;  // a peer crashed or restarted since the last check
+  bool loss_possible_ = false;    // a peer crashed or restarted since the last check
+  bool hinting_ = false;          // a hint is out and no round has followed it yet
+  std::uint64_t hint_above_ = 0;  // promised_ when the hint was sent
   bool found_ = false;
   std::set<NodeId> awaiting_;
   std::map<NodeId, std::uint64_t> answers_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/mutex/token_observations.hpp"
 
 namespace synod::mutex {
@@ -134,12 +136,9 @@ void TokenRing::regenerate(LockHost& h, std::uint64_t gen,
   got_token(h);
 }
 
-std::string TokenRing::status_json() const {
-  return "{\"has_token\":" + std::string(has_token_ ? "true" : "false") +
-         ",\"gen\":" + std::to_string(gen_) + ",\"counter\":" + std::to_string(counter_) +
-         ",\"promised\":" + std::to_string(recovery_.promised()) +
-         ",\"passes\":" + std::to_string(passes_) +
-         ",\"probes\":" + std::to_string(recovery_.rounds()) + "}";
+nlohmann::json TokenRing::status() const {
+  return {{"has_token", has_token_},          {"gen", gen_},       {"counter", counter_},
+          {"promised", recovery_.promised()}, {"passes", passes_}, {"probes", recovery_.rounds()}};
 }
 
 }  // namespace synod::mutex
