@@ -32,13 +32,18 @@ class InputScope {
 
 }  // namespace
 
-Endpoint::Endpoint(RpcLimits limits, std::vector<std::unique_ptr<App>> apps)
+Endpoint::Endpoint(RpcLimits limits, std::vector<std::unique_ptr<App>> apps, Mutant mutant)
     : limits_(limits),
       apps_(std::move(apps)),
+      mutant_(std::move(mutant)),
       adapter_(limits.max_exported_objects),
       dedup_(limits.max_dedup_entries, limits.dedup_ttl, limits.max_dedup_sessions) {}
 
 Endpoint::~Endpoint() { shutdown(); }
+
+Result<Mutant> Endpoint::parse_mutant_option(const ProtocolOptions& opts) {
+  return parse_mutant(opts, {"P1", "P2", "P3", "P4", "P5", "P6", "P7"});
+}
 
 Context& Endpoint::context() {
   SYNOD_ASSERT(ctx_ != nullptr);  // app code runs only inside an input of the endpoint
@@ -82,7 +87,7 @@ void Endpoint::start_serving() {
 }
 
 bool Endpoint::load_epoch() {
-  // A new server life gets a new epoch, durable before any request is executed: a request
+  // P6: a new server life gets a new epoch, durable before any request is executed: a request
   // addressed to an earlier life is then recognisable and refused (at-most-once across crashes).
   Storage& st = ctx_->storage();
   std::uint64_t previous = 0;
@@ -95,7 +100,9 @@ bool Endpoint::load_epoch() {
     previous = decoded->epoch;
   }
   const RpcDurable next{previous + 1};
-  if (!st.put(kEpochKey, wire::encode(next)).is_ok() || !st.sync().is_ok()) {
+  // Mutant P6: the epoch is written but never synced, so a crash loses it and lives repeat one.
+  if (!st.put(kEpochKey, wire::encode(next)).is_ok() ||
+      (!mutant_.breaks("P6") && !st.sync().is_ok())) {
     ctx_->log("cannot persist the server epoch; not serving yet");
     return false;
   }
