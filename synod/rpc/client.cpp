@@ -38,7 +38,7 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
     return id;
   };
   if (closing_) return fail(Status(Code::kCancelled, "endpoint shut down"));
-  SYNOD_ASSERT(ctx_ != nullptr);  // calls start only inside an input (see endpoint.hpp)
+  SYNOD_ASSERT(input_.active());  // calls start only inside an input (see endpoint.hpp)
   const Duration budget =
       std::min(call.options.deadline.value_or(limits_.default_deadline), limits_.max_deadline);
   if (budget <= Duration::zero())
@@ -69,7 +69,7 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
   c->call = std::move(call);
   c->done = std::move(done);
   c->deadline = now_ + budget;
-  c->deadline_timer = timer(budget, kDeadlineTimer, id);
+  c->deadline_timer = timer(budget, Timer::kDeadline, id);
   ClientCall& ref = *c;
   calls_.emplace(id, std::move(c));
   assign_seq(ref);
@@ -122,7 +122,7 @@ void Endpoint::arm_attempt_timer(ClientCall& c) {
       std::min(limits_.attempt_timeout * (std::int64_t{1} << shift), limits_.attempt_timeout_max);
   t += Duration(rng().between(0, t.count() / 10));  // jitter: callers do not retry in lock step
   if (c.attempt_timer != 0) context().cancel_timer(c.attempt_timer);
-  c.attempt_timer = timer(t, kAttemptTimer, c.id);
+  c.attempt_timer = timer(t, Timer::kAttempt, c.id);
 }
 
 void Endpoint::on_attempt_timeout(CallId id) {
@@ -188,7 +188,7 @@ void Endpoint::on_wrong_epoch(ClientCall& c, const RpcReply& reply) {
   ++stats_.retries;
   const Duration backoff =
       limits_.retry_backoff * (std::int64_t{1} << std::min<std::uint32_t>(c.attempts, 10));
-  timer(backoff + Duration(rng().between(0, backoff.count())), kRetryTimer, c.id);
+  timer(backoff + Duration(rng().between(0, backoff.count())), Timer::kRetry, c.id);
 }
 
 void Endpoint::on_deadline(CallId id) {
@@ -204,7 +204,7 @@ void Endpoint::on_deadline(CallId id) {
 void Endpoint::cancel(CallId id) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
-  if (ctx_ != nullptr) send_cancel(*it->second);
+  if (input_.active()) send_cancel(*it->second);
   finish(id, Status(Code::kCancelled, "cancelled by the caller"));
 }
 
@@ -221,15 +221,15 @@ void Endpoint::finish(CallId id, Result<SharedBytes> result, std::uint64_t repli
   std::unique_ptr<ClientCall> c = std::move(it->second);
   calls_.erase(it);
   for (std::uint64_t seq : c->seqs) by_seq_.erase(seq);
-  if (ctx_ != nullptr) {
-    if (c->deadline_timer != 0) ctx_->cancel_timer(c->deadline_timer);
-    if (c->attempt_timer != 0) ctx_->cancel_timer(c->attempt_timer);
-    const std::int64_t hash = result && ctx_->observed() ? obs_u64(hash64(*result)) : 0;
-    ctx_->observe("rpc_done", {{"session", obs_u64(session_)},
-                               {"seq", obs_u64(replied_seq != 0 ? replied_seq : c->seq)},
-                               {"code", static_cast<std::int64_t>(result.status().code())},
-                               {"hash", hash},
-                               {"call", obs_u64(c->id)}});
+  if (input_.active()) {
+    if (c->deadline_timer != 0) input_.get().cancel_timer(c->deadline_timer);
+    if (c->attempt_timer != 0) input_.get().cancel_timer(c->attempt_timer);
+    const std::int64_t hash = result && input_.get().observed() ? obs_u64(hash64(*result)) : 0;
+    input_.get().observe("rpc_done", {{"session", obs_u64(session_)},
+                                      {"seq", obs_u64(replied_seq != 0 ? replied_seq : c->seq)},
+                                      {"code", static_cast<std::int64_t>(result.status().code())},
+                                      {"hash", hash},
+                                      {"call", obs_u64(c->id)}});
   }
   ++(result ? stats_.calls_ok : stats_.calls_failed);
   for (auto& i : client_chain_) i->on_complete(c->info, result.status());

@@ -69,8 +69,9 @@ Status Endpoint::add_export(ObjectId id, std::shared_ptr<void> servant, const Sk
 
 bool Endpoint::unexport(const ObjectId& id) {
   if (!adapter_.remove(id)) return false;
-  if (ctx_ != nullptr) {
-    ctx_->observe("rmi_collect", {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}, {"explicit", 1}});
+  if (input_.active()) {
+    input_.get().observe("rmi_collect",
+                         {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}, {"explicit", 1}});
   }
   return true;
 }
@@ -96,7 +97,7 @@ void Endpoint::renew_leases() {
 
 void Endpoint::on_lease_released(const LeaseKey& k) {
   if (closing_) return;  // a dead client's leases simply expire
-  if (ctx_ == nullptr) {
+  if (!input_.active()) {
     to_clean_.push_back(k);  // sent at the next input
     return;
   }

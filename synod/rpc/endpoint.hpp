@@ -41,9 +41,11 @@
 #include <string>
 #include <vector>
 
+#include "synod/node/context_scope.hpp"
 #include "synod/node/mutant.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
+#include "synod/node/timer_tag.hpp"
 #include "synod/rpc/call_options.hpp"
 #include "synod/rpc/dedup_table.hpp"
 #include "synod/rpc/interceptor.hpp"
@@ -123,7 +125,7 @@ class Endpoint final : public Protocol {
   std::string status_json() const override;
 
   // ---- Environment for apps (only while handling an input) ----
-  bool active() const { return ctx_ != nullptr; }
+  bool active() const { return input_.active(); }
   Context& context();
   NodeId self() const { return self_; }
   Time now() const { return now_; }
@@ -181,6 +183,17 @@ class Endpoint final : public Protocol {
   friend class ServerCall;
   class DgcServant;
   struct ClientCall;
+  // Timer kinds (TimerTag, layer 0): the value is a call or callback id, or 0.
+  enum class Timer : std::uint8_t {
+    kDeadline = 1,
+    kAttempt,
+    kCallback,
+    kSleep,
+    kMaintenance,
+    kRenew,
+    kStartRetry,
+    kRetry,
+  };
   struct Sleeper {
     std::coroutine_handle<> handle;
     bool* ok;
@@ -190,7 +203,7 @@ class Endpoint final : public Protocol {
   void enter(Context& ctx);
   bool load_epoch();
   void start_serving();
-  std::uint64_t timer(Duration d, std::uint8_t kind, std::uint64_t value);
+  std::uint64_t timer(Duration d, Timer kind, std::uint64_t value);
   void fire_callback(std::uint64_t id);
   void maintenance();
   void shutdown();
@@ -235,7 +248,7 @@ class Endpoint final : public Protocol {
   RpcLimits limits_;
   std::vector<std::unique_ptr<App>> apps_;
   Mutant mutant_;
-  Context* ctx_ = nullptr;
+  InputContext input_;  // the Context of the input being handled (context_scope.hpp)
   NodeId self_ = kNoNode;
   Time now_;
   bool closing_ = false;
@@ -277,7 +290,7 @@ inline auto Endpoint::sleep(Duration d) {
     void await_suspend(std::coroutine_handle<> h) {
       const std::uint64_t id = ep.next_callback_++;
       ep.sleepers_[id] = Sleeper{h, &ok};
-      ep.timer(d, /*kind=*/4, id);
+      ep.timer(d, Timer::kSleep, id);
     }
     bool await_resume() const noexcept { return ok && !ep.closing_; }
   };
