@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "examples/bank.hpp"
+#include "examples/serve.hpp"
 #include "synod/rpc/rpc_test_util.hpp"
+#include "synod/sim/swarm_test_util.hpp"
 
 namespace synod::examples {
 namespace {
@@ -74,6 +76,16 @@ TEST(BankExample, AccountsByReferenceTransfersAndOverdraft) {
   s.run_until(ms(5000));
   EXPECT_EQ(endpoint(s, 1).collectable_objects(), 0U);
   ASSERT_FALSE(s.result().violation) << s.result().violation->message;
+}
+
+// Acceptance: the bank example under simulated client load (call_every) over 1,000 swarm seeds;
+// every rpc checker (R1-R9) stays silent.
+TEST(BankSwarm, ThousandSeedsNoViolations) {
+  const Catalog entries = catalog();
+  const CatalogEntry& entry = entries[1];
+  ASSERT_EQ(entry.spec.name, "bank");
+  (void)sim::expect_swarm_clean(entry, {{"call_every", "40ms"}, {"lease", "1s"}},
+                                {.duration = std::chrono::seconds(8)});
 }
 
 }  // namespace

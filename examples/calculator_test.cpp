@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "examples/calculator.hpp"
+#include "examples/serve.hpp"
 #include "synod/rpc/rpc_test_util.hpp"
+#include "synod/sim/swarm_test_util.hpp"
 
 namespace synod::examples {
 namespace {
@@ -52,6 +54,16 @@ TEST(CalculatorExample, DivideByZeroIsARemoteException) {
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(rpc::exception_type(r.status()), "DivideByZero");
+}
+
+// Acceptance: the calculator example under simulated client load (call_every) over 1,000 swarm
+// seeds; every rpc checker (R1-R9) stays silent.
+TEST(CalculatorSwarm, ThousandSeedsNoViolations) {
+  const Catalog entries = catalog();
+  const CatalogEntry& entry = entries[0];
+  ASSERT_EQ(entry.spec.name, "calculator");
+  (void)sim::expect_swarm_clean(entry, {{"call_every", "40ms"}, {"lease", "1s"}},
+                                {.duration = std::chrono::seconds(8)});
 }
 
 }  // namespace

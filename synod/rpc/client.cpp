@@ -38,7 +38,7 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
     return id;
   };
   if (closing_) return fail(Status(Code::kCancelled, "endpoint shut down"));
-  SYNOD_ASSERT(ctx_ != nullptr);  // calls start only inside an input (see endpoint.hpp)
+  SYNOD_ASSERT(input_.active());  // calls start only inside an input (see endpoint.hpp)
   const Duration budget =
       std::min(call.options.deadline.value_or(limits_.default_deadline), limits_.max_deadline);
   if (budget <= Duration::zero())
@@ -69,7 +69,7 @@ CallId Endpoint::call_raw(RawCall call, RawDone done) {
   c->call = std::move(call);
   c->done = std::move(done);
   c->deadline = now_ + budget;
-  c->deadline_timer = timer(budget, kDeadlineTimer, id);
+  c->deadline_timer = timer(budget, Timer::kDeadline, id);
   ClientCall& ref = *c;
   calls_.emplace(id, std::move(c));
   assign_seq(ref);
@@ -88,7 +88,10 @@ std::uint64_t Endpoint::assign_seq(ClientCall& c) {
   context().observe("rpc_send", {{"session", obs_u64(session_)},
                                  {"seq", obs_u64(c.seq)},
                                  {"to", c.call.to},
-                                 {"method", c.call.method}});
+                                 {"method", c.call.method},
+                                 {"call", obs_u64(c.id)},
+                                 {"idempotent", c.call.idempotent ? 1 : 0},
+                                 {"budget_ns", (c.deadline - now_).count()}});
   return c.seq;
 }
 
@@ -112,14 +115,14 @@ void Endpoint::transmit(ClientCall& c) {
 }
 
 void Endpoint::arm_attempt_timer(ClientCall& c) {
-  // Only idempotent methods are retransmitted; others wait for the reply or the deadline.
+  // P3: only idempotent methods are retransmitted; others wait for the reply or the deadline.
   if (!c.call.idempotent || c.attempts >= limits_.max_attempts) return;
   const int shift = static_cast<int>(std::min<std::uint32_t>(c.attempts - 1, 16));
   Duration t =
       std::min(limits_.attempt_timeout * (std::int64_t{1} << shift), limits_.attempt_timeout_max);
   t += Duration(rng().between(0, t.count() / 10));  // jitter: callers do not retry in lock step
   if (c.attempt_timer != 0) context().cancel_timer(c.attempt_timer);
-  c.attempt_timer = timer(t, kAttemptTimer, c.id);
+  c.attempt_timer = timer(t, Timer::kAttempt, c.id);
 }
 
 void Endpoint::on_attempt_timeout(CallId id) {
@@ -172,9 +175,11 @@ void Endpoint::on_wrong_epoch(ClientCall& c, const RpcReply& reply) {
     c.epoch_tag = reply.server_epoch;
     return transmit(c);
   }
-  // The server restarted after this request was addressed to it: it may have executed in the
+  // P3: the server restarted after this request was addressed to it: it may have executed in the
   // earlier life. Only an idempotent method may run again (under a new request id).
-  if (!c.call.idempotent || c.attempts >= limits_.max_attempts) {
+  // Mutant P3: a non-idempotent call is retried too.
+  const bool may_retry = c.call.idempotent || mutant_.breaks("P3");
+  if (!may_retry || c.attempts >= limits_.max_attempts) {
     return finish(c.id, unavailable("server " + std::to_string(c.call.to) +
                                     " restarted during the call; it may or may not have executed"));
   }
@@ -183,29 +188,31 @@ void Endpoint::on_wrong_epoch(ClientCall& c, const RpcReply& reply) {
   ++stats_.retries;
   const Duration backoff =
       limits_.retry_backoff * (std::int64_t{1} << std::min<std::uint32_t>(c.attempts, 10));
-  timer(backoff + Duration(rng().between(0, backoff.count())), kRetryTimer, c.id);
+  timer(backoff + Duration(rng().between(0, backoff.count())), Timer::kRetry, c.id);
 }
 
 void Endpoint::on_deadline(CallId id) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
   it->second->deadline_timer = 0;
-  // Tell the server so the servant can stop early (best effort).
-  RpcFrame f;
-  f.cancel = RpcCancel{session_, it->second->seq};
-  send_frame(it->second->call.to, f);
+  send_cancel(*it->second);  // tell the server so the servant can stop early (best effort)
+  // P4: the deadline completes the call. Mutant P4: it waits on for a reply instead.
+  if (mutant_.breaks("P4")) return;
   finish(id, Status(Code::kDeadlineExceeded, "deadline exceeded"));
 }
 
 void Endpoint::cancel(CallId id) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
-  if (ctx_ != nullptr) {
-    RpcFrame f;
-    f.cancel = RpcCancel{session_, it->second->seq};
-    send_frame(it->second->call.to, f);
-  }
+  if (input_.active()) send_cancel(*it->second);
   finish(id, Status(Code::kCancelled, "cancelled by the caller"));
+}
+
+void Endpoint::send_cancel(const ClientCall& c) {
+  context().observe("rpc_cancel", {{"session", obs_u64(session_)}, {"seq", obs_u64(c.seq)}});
+  RpcFrame f;
+  f.cancel = RpcCancel{session_, c.seq};
+  send_frame(c.call.to, f);
 }
 
 void Endpoint::finish(CallId id, Result<SharedBytes> result, std::uint64_t replied_seq) {
@@ -214,14 +221,15 @@ void Endpoint::finish(CallId id, Result<SharedBytes> result, std::uint64_t repli
   std::unique_ptr<ClientCall> c = std::move(it->second);
   calls_.erase(it);
   for (std::uint64_t seq : c->seqs) by_seq_.erase(seq);
-  if (ctx_ != nullptr) {
-    if (c->deadline_timer != 0) ctx_->cancel_timer(c->deadline_timer);
-    if (c->attempt_timer != 0) ctx_->cancel_timer(c->attempt_timer);
-    const std::int64_t hash = result && ctx_->observed() ? obs_u64(hash64(*result)) : 0;
-    ctx_->observe("rpc_done", {{"session", obs_u64(session_)},
-                               {"seq", obs_u64(replied_seq != 0 ? replied_seq : c->seq)},
-                               {"code", static_cast<std::int64_t>(result.status().code())},
-                               {"hash", hash}});
+  if (input_.active()) {
+    if (c->deadline_timer != 0) input_.get().cancel_timer(c->deadline_timer);
+    if (c->attempt_timer != 0) input_.get().cancel_timer(c->attempt_timer);
+    const std::int64_t hash = result && input_.get().observed() ? obs_u64(hash64(*result)) : 0;
+    input_.get().observe("rpc_done", {{"session", obs_u64(session_)},
+                                      {"seq", obs_u64(replied_seq != 0 ? replied_seq : c->seq)},
+                                      {"code", static_cast<std::int64_t>(result.status().code())},
+                                      {"hash", hash},
+                                      {"call", obs_u64(c->id)}});
   }
   ++(result ? stats_.calls_ok : stats_.calls_failed);
   for (auto& i : client_chain_) i->on_complete(c->info, result.status());

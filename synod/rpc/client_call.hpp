@@ -23,18 +23,6 @@ struct Endpoint::ClientCall {
   TimerId attempt_timer = 0;
 };
 
-// Timer tags: kind in the top byte, a call/callback id below.
-enum TimerKind : std::uint8_t {
-  kDeadlineTimer = 1,
-  kAttemptTimer = 2,
-  kCallbackTimer = 3,
-  kSleepTimer = 4,
-  kMaintenanceTimer = 5,
-  kRenewTimer = 6,
-  kStartRetryTimer = 7,
-  kRetryTimer = 8,
-};
-
 inline std::int64_t obs_u64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 }  // namespace synod::rpc

@@ -18,7 +18,15 @@ class Endpoint::DgcServant final : public DgcService {
     DgcReply reply{ep_.limits_.lease.count(), {}};
     const Holder h{call.caller(), call.session()};
     for (const ObjectId& id : req.ids) {
-      if (!ep_.adapter_.dirty(id, h, ep_.now_ + ep_.limits_.lease)) reply.unknown.push_back(id);
+      if (!ep_.adapter_.dirty(id, h, ep_.now_ + ep_.limits_.lease)) {
+        reply.unknown.push_back(id);
+        continue;
+      }
+      ep_.context().observe("rmi_lease", {{"hi", obs_u64(id.hi)},
+                                          {"lo", obs_u64(id.lo)},
+                                          {"holder", h.node},
+                                          {"session", obs_u64(h.session)},
+                                          {"lease_ns", ep_.limits_.lease.count()}});
     }
     return reply;
   }
@@ -26,7 +34,13 @@ class Endpoint::DgcServant final : public DgcService {
   Result<DgcReply> clean(ServerCall& call, const DgcRequest& req) override {
     if (req.ids.size() > ep_.limits_.max_ids_per_dgc_call) return invalid_argument("too many ids");
     const Holder h{call.caller(), call.session()};
-    for (const ObjectId& id : req.ids) ep_.adapter_.clean(id, h);
+    for (const ObjectId& id : req.ids) {
+      ep_.adapter_.clean(id, h);
+      ep_.context().observe("rmi_release", {{"hi", obs_u64(id.hi)},
+                                            {"lo", obs_u64(id.lo)},
+                                            {"holder", h.node},
+                                            {"session", obs_u64(h.session)}});
+    }
     ep_.collect_garbage();  // an explicit release frees the object as soon as its grace is over
     return DgcReply{ep_.limits_.lease.count(), {}};
   }
@@ -46,22 +60,29 @@ Status Endpoint::add_export(ObjectId id, std::shared_ptr<void> servant, const Sk
   Export e{std::move(servant), &sk, permanent, now_ + limits_.lease, {}};
   SYNOD_RETURN_IF_ERROR(adapter_.add(id, std::move(e)));
   if (!permanent) {
-    context().observe("rmi_export", {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}});
+    context().observe(
+        "rmi_export",
+        {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}, {"lease_ns", limits_.lease.count()}});
   }
   return Status::ok();
 }
 
 bool Endpoint::unexport(const ObjectId& id) {
   if (!adapter_.remove(id)) return false;
-  if (ctx_ != nullptr)
-    ctx_->observe("rmi_collect", {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}});
+  if (input_.active()) {
+    input_.get().observe("rmi_collect",
+                         {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}, {"explicit", 1}});
+  }
   return true;
 }
 
 void Endpoint::collect_garbage() {
-  for (const ObjectId& id : adapter_.collect(now_)) {
+  // P7: only objects without an unexpired lease whose grace is over. Mutant P7: leases are
+  // ignored, so an object still held is collected once its grace is over.
+  for (const ObjectId& id : adapter_.collect(now_, /*ignore_leases=*/mutant_.breaks("P7"))) {
     ++stats_.collected;
-    context().observe("rmi_collect", {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}});
+    context().observe("rmi_collect",
+                      {{"hi", obs_u64(id.hi)}, {"lo", obs_u64(id.lo)}, {"explicit", 0}});
   }
 }
 
@@ -76,7 +97,7 @@ void Endpoint::renew_leases() {
 
 void Endpoint::on_lease_released(const LeaseKey& k) {
   if (closing_) return;  // a dead client's leases simply expire
-  if (ctx_ == nullptr) {
+  if (!input_.active()) {
     to_clean_.push_back(k);  // sent at the next input
     return;
   }

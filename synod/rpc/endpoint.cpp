@@ -12,37 +12,24 @@ namespace {
 
 constexpr std::string_view kEpochKey = "epoch";
 constexpr Duration kMaintenanceEvery = std::chrono::milliseconds(500);
-constexpr std::uint64_t kValueMask = (1ULL << 56U) - 1;
-
-// Sets the endpoint's context for the duration of one input.
-class InputScope {
- public:
-  // Restores what it found: an input may run nested inside another (the runtime delivers a
-  // posted wake-up while the endpoint is already handling an input), and the outer one must keep
-  // its context.
-  InputScope(Context*& slot, Context& ctx) : slot_(slot), saved_(slot) { slot_ = &ctx; }
-  ~InputScope() { slot_ = saved_; }
-  InputScope(const InputScope&) = delete;
-  InputScope& operator=(const InputScope&) = delete;
-
- private:
-  Context*& slot_;
-  Context* saved_;
-};
 
 }  // namespace
 
-Endpoint::Endpoint(RpcLimits limits, std::vector<std::unique_ptr<App>> apps)
+Endpoint::Endpoint(RpcLimits limits, std::vector<std::unique_ptr<App>> apps, Mutant mutant)
     : limits_(limits),
       apps_(std::move(apps)),
+      mutant_(std::move(mutant)),
       adapter_(limits.max_exported_objects),
       dedup_(limits.max_dedup_entries, limits.dedup_ttl, limits.max_dedup_sessions) {}
 
 Endpoint::~Endpoint() { shutdown(); }
 
+Result<Mutant> Endpoint::parse_mutant_option(const ProtocolOptions& opts) {
+  return parse_mutant(opts, {"P1", "P2", "P3", "P4", "P5", "P6", "P7"});
+}
+
 Context& Endpoint::context() {
-  SYNOD_ASSERT(ctx_ != nullptr);  // app code runs only inside an input of the endpoint
-  return *ctx_;
+  return input_.get();  // asserts: app code runs only inside an input of the endpoint
 }
 
 void Endpoint::enter(Context& ctx) {
@@ -62,7 +49,7 @@ void Endpoint::enter(Context& ctx) {
 }
 
 void Endpoint::on_start(Context& ctx) {
-  InputScope scope(ctx_, ctx);
+  const InputContext::Scope scope(input_, ctx);
   self_ = ctx.self();
   now_ = ctx.now();
   session_ = 0;
@@ -70,37 +57,39 @@ void Endpoint::on_start(Context& ctx) {
   leases_ = std::make_shared<LeaseTable>([this](const LeaseKey& k) { on_lease_released(k); });
   serve_dgc();
   start_serving();
-  timer(kMaintenanceEvery, kMaintenanceTimer, 0);
-  timer(limits_.lease / 3, kRenewTimer, 0);
+  timer(kMaintenanceEvery, Timer::kMaintenance, 0);
+  timer(limits_.lease / 3, Timer::kRenew, 0);
   for (auto& app : apps_) app->on_start(*this);
   drain_loopback();
 }
 
 void Endpoint::start_serving() {
   serving_ = load_epoch();
-  if (!serving_) timer(std::chrono::milliseconds(100), kStartRetryTimer, 0);
+  if (!serving_) timer(std::chrono::milliseconds(100), Timer::kStartRetry, 0);
 }
 
 bool Endpoint::load_epoch() {
-  // A new server life gets a new epoch, durable before any request is executed: a request
+  // P6: a new server life gets a new epoch, durable before any request is executed: a request
   // addressed to an earlier life is then recognisable and refused (at-most-once across crashes).
-  Storage& st = ctx_->storage();
+  Storage& st = context().storage();
   std::uint64_t previous = 0;
   if (auto stored = st.get(kEpochKey)) {
     auto decoded = wire::decode<RpcDurable>(*stored);
     if (!decoded) {
-      ctx_->log("corrupt epoch record: " + decoded.status().to_string());
+      context().log("corrupt epoch record: " + decoded.status().to_string());
       return false;
     }
     previous = decoded->epoch;
   }
   const RpcDurable next{previous + 1};
-  if (!st.put(kEpochKey, wire::encode(next)).is_ok() || !st.sync().is_ok()) {
-    ctx_->log("cannot persist the server epoch; not serving yet");
+  // Mutant P6: the epoch is written but never synced, so a crash loses it and lives repeat one.
+  if (!st.put(kEpochKey, wire::encode(next)).is_ok() ||
+      (!mutant_.breaks("P6") && !st.sync().is_ok())) {
+    context().log("cannot persist the server epoch; not serving yet");
     return false;
   }
   epoch_ = next.epoch;
-  ctx_->observe("rpc_epoch", {{"epoch", obs_u64(epoch_)}});
+  context().observe("rpc_epoch", {{"epoch", obs_u64(epoch_)}});
   return true;
 }
 
@@ -114,7 +103,7 @@ void Endpoint::on_shared_message(Context& ctx, NodeId from, const SharedBytes& p
 }
 
 void Endpoint::on_frame(Context& ctx, NodeId from, Result<RpcFrame> frame) {
-  InputScope scope(ctx_, ctx);
+  const InputContext::Scope scope(input_, ctx);
   enter(ctx);
   handle_frame(from, std::move(frame));
   drain_loopback();
@@ -164,29 +153,30 @@ void Endpoint::handle_frame(NodeId from, Result<RpcFrame> frame) {
 }
 
 void Endpoint::on_timer(Context& ctx, std::uint64_t tag) {
-  InputScope scope(ctx_, ctx);
+  const InputContext::Scope scope(input_, ctx);
   enter(ctx);
-  const std::uint64_t value = tag & kValueMask;
-  switch (static_cast<TimerKind>(tag >> 56U)) {
-    case kDeadlineTimer: on_deadline(value); break;
-    case kAttemptTimer: on_attempt_timeout(value); break;
-    case kCallbackTimer: fire_callback(value); break;
-    case kSleepTimer:
+  const TimerTag t = TimerTag::from(tag);
+  const std::uint64_t value = t.value();
+  switch (t.kind<Timer>()) {
+    case Timer::kDeadline: on_deadline(value); break;
+    case Timer::kAttempt: on_attempt_timeout(value); break;
+    case Timer::kCallback: fire_callback(value); break;
+    case Timer::kSleep:
       if (auto it = sleepers_.find(value); it != sleepers_.end()) {
         auto h = it->second.handle;
         sleepers_.erase(it);
         h.resume();
       }
       break;
-    case kMaintenanceTimer: maintenance(); break;
-    case kRenewTimer:
+    case Timer::kMaintenance: maintenance(); break;
+    case Timer::kRenew:
       renew_leases();
-      timer(limits_.lease / 3, kRenewTimer, 0);
+      timer(limits_.lease / 3, Timer::kRenew, 0);
       break;
-    case kStartRetryTimer:
+    case Timer::kStartRetry:
       if (!serving_) start_serving();
       break;
-    case kRetryTimer:
+    case Timer::kRetry:
       if (auto it = calls_.find(value); it != calls_.end()) {
         ClientCall& c = *it->second;
         assign_seq(c);
@@ -199,15 +189,14 @@ void Endpoint::on_timer(Context& ctx, std::uint64_t tag) {
   drain_loopback();
 }
 
-std::uint64_t Endpoint::timer(Duration d, std::uint8_t kind, std::uint64_t value) {
-  SYNOD_ASSERT(value <= kValueMask);
-  return context().set_timer(d, (std::uint64_t{kind} << 56U) | value);
+std::uint64_t Endpoint::timer(Duration d, Timer kind, std::uint64_t value) {
+  return context().set_timer(d, TimerTag::of(kind, value).raw());
 }
 
 void Endpoint::after(Duration d, std::function<void()> fn) {
   const std::uint64_t id = next_callback_++;
   callbacks_.emplace(id, std::move(fn));
-  timer(d, kCallbackTimer, id);
+  timer(d, Timer::kCallback, id);
 }
 
 void Endpoint::fire_callback(std::uint64_t id) {
@@ -221,7 +210,7 @@ void Endpoint::fire_callback(std::uint64_t id) {
 void Endpoint::maintenance() {
   dedup_.expire(now_);
   collect_garbage();
-  timer(kMaintenanceEvery, kMaintenanceTimer, 0);
+  timer(kMaintenanceEvery, Timer::kMaintenance, 0);
 }
 
 void Endpoint::send_frame(NodeId to, const RpcFrame& frame) { send_bytes(to, wire::encode(frame)); }

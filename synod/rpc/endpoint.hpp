@@ -7,6 +7,26 @@
 // a dedup table and a durable server epoch, cancellation reaching the servant. RMI: exported
 // objects get unguessable ids and are collected by lease-based DGC (dgc.hpp).
 //
+// Rules (each branch that carries one out cites its tag; `mutant=P<n>` breaks it in simulated
+// runs only, and the checker named after the rule in rpc_checker.hpp must catch it):
+//  P1 at-most-once within a server life: a request id is executed once; a duplicate of a finished
+//     request is answered with the reply kept in the dedup table, a duplicate of a running one is
+//     coalesced with it (server.cpp, on_request).
+//  P2 at-most-once across server lives: a server executes only requests addressed to its current
+//     epoch; any other is refused unexecuted (wrong_epoch), so a request that may have run in an
+//     earlier life never runs again (server.cpp, on_request).
+//  P3 only idempotent methods are retried: retransmissions (same request id, up to max_attempts)
+//     and the retry under a new request id after a server restart are for idempotent methods; a
+//     non-idempotent call refused by a restarted server fails UNAVAILABLE (client.cpp).
+//  P4 deadline: every call completes by its deadline, with DEADLINE_EXCEEDED if nothing else
+//     completed it first (client.cpp, on_deadline).
+//  P5 cancellation reaches the server: a cancel for a running call from its caller sets the
+//     call's cancelled() and cancels its nested calls (server.cpp, on_cancel).
+//  P6 server epoch: every server life has a new epoch, durable (synced) before the server
+//     executes anything (endpoint.cpp, load_epoch).
+//  P7 DGC leases: an exported object is collected only when no lease on it is unexpired and its
+//     export grace (one lease from export) is over (dgc.cpp, collect_garbage).
+//
 // Everything runs inside the driver's inputs (on_start/on_message/on_timer): app code may call the
 // endpoint only from there (or from coroutines the endpoint resumes, which is the same thing).
 // Observations (checked by rpc_checker.hpp): "rpc_epoch", "rpc_send", "rpc_exec", "rpc_result",
@@ -21,8 +41,11 @@
 #include <string>
 #include <vector>
 
+#include "synod/node/context_scope.hpp"
+#include "synod/node/mutant.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
+#include "synod/node/timer_tag.hpp"
 #include "synod/rpc/call_options.hpp"
 #include "synod/rpc/dedup_table.hpp"
 #include "synod/rpc/interceptor.hpp"
@@ -83,7 +106,11 @@ class Endpoint final : public Protocol {
  public:
   static constexpr ProtocolId kId = kRpcProtocol;
 
-  explicit Endpoint(RpcLimits limits = {}, std::vector<std::unique_ptr<App>> apps = {});
+  // `mutant` breaks one rule (P1..P7 above) in simulated runs; a real node never sets it.
+  explicit Endpoint(RpcLimits limits = {}, std::vector<std::unique_ptr<App>> apps = {},
+                    Mutant mutant = {});
+  // The `mutant` option of a spec that builds an endpoint (P1..P7, or absent).
+  static Result<Mutant> parse_mutant_option(const ProtocolOptions& opts);
   ~Endpoint() override;
   Endpoint(const Endpoint&) = delete;
   Endpoint& operator=(const Endpoint&) = delete;
@@ -98,7 +125,7 @@ class Endpoint final : public Protocol {
   std::string status_json() const override;
 
   // ---- Environment for apps (only while handling an input) ----
-  bool active() const { return ctx_ != nullptr; }
+  bool active() const { return input_.active(); }
   Context& context();
   NodeId self() const { return self_; }
   Time now() const { return now_; }
@@ -156,6 +183,17 @@ class Endpoint final : public Protocol {
   friend class ServerCall;
   class DgcServant;
   struct ClientCall;
+  // Timer kinds (TimerTag, layer 0): the value is a call or callback id, or 0.
+  enum class Timer : std::uint8_t {
+    kDeadline = 1,
+    kAttempt,
+    kCallback,
+    kSleep,
+    kMaintenance,
+    kRenew,
+    kStartRetry,
+    kRetry,
+  };
   struct Sleeper {
     std::coroutine_handle<> handle;
     bool* ok;
@@ -165,7 +203,7 @@ class Endpoint final : public Protocol {
   void enter(Context& ctx);
   bool load_epoch();
   void start_serving();
-  std::uint64_t timer(Duration d, std::uint8_t kind, std::uint64_t value);
+  std::uint64_t timer(Duration d, Timer kind, std::uint64_t value);
   void fire_callback(std::uint64_t id);
   void maintenance();
   void shutdown();
@@ -184,6 +222,7 @@ class Endpoint final : public Protocol {
   void on_reply(NodeId from, RpcReply& reply);
   void on_wrong_epoch(ClientCall& c, const RpcReply& reply);
   void on_deadline(CallId id);
+  void send_cancel(const ClientCall& c);
   void on_attempt_timeout(CallId id);
   bool retry(ClientCall& c, Duration delay);
   void finish(CallId id, Result<SharedBytes> result, std::uint64_t replied_seq = 0);
@@ -208,7 +247,8 @@ class Endpoint final : public Protocol {
 
   RpcLimits limits_;
   std::vector<std::unique_ptr<App>> apps_;
-  Context* ctx_ = nullptr;
+  Mutant mutant_;
+  InputContext input_;  // the Context of the input being handled (context_scope.hpp)
   NodeId self_ = kNoNode;
   Time now_;
   bool closing_ = false;
@@ -250,7 +290,7 @@ inline auto Endpoint::sleep(Duration d) {
     void await_suspend(std::coroutine_handle<> h) {
       const std::uint64_t id = ep.next_callback_++;
       ep.sleepers_[id] = Sleeper{h, &ok};
-      ep.timer(d, /*kind=*/4, id);
+      ep.timer(d, Timer::kSleep, id);
     }
     bool await_resume() const noexcept { return ok && !ep.closing_; }
   };

@@ -1,5 +1,6 @@
 // Every bound of the RPC endpoint, named, with its default (STYLE.md 11: a limit on everything).
-// docs/protocols/rpc.md lists them; each is tested at its edge in endpoint_limits_test.cpp.
+// docs/protocols/rpc.md lists them; limits_test.cpp tests each one at its edge (at the limit
+// accepted, one past it refused or dropped and counted), one test per field named after it.
 #pragma once
 
 #include <cstddef>

@@ -30,12 +30,12 @@ void ObjectAdapter::clean(const ObjectId& id, Holder h) {
   if (Export* e = find(id)) e->leases.erase(h);
 }
 
-std::vector<ObjectId> ObjectAdapter::collect(Time now) {
+std::vector<ObjectId> ObjectAdapter::collect(Time now, bool ignore_leases) {
   std::vector<ObjectId> gone;
   for (auto it = objects_.begin(); it != objects_.end();) {
     auto& leases = it->second.leases;
     std::erase_if(leases, [now](const auto& kv) { return kv.second <= now; });
-    if (garbage(it->second, now)) {
+    if (garbage(it->second, now, ignore_leases)) {
       gone.push_back(it->first);
       it = objects_.erase(it);  // the servant dies here unless a running call still holds it
     } else {

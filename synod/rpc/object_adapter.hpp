@@ -47,14 +47,15 @@ class ObjectAdapter {
   bool dirty(const ObjectId& id, Holder h, Time until);
   void clean(const ObjectId& id, Holder h);
   // Drops expired leases and returns the objects collected now (erased from the adapter).
-  std::vector<ObjectId> collect(Time now);
+  // `ignore_leases` is for the P7 mutant only (endpoint.hpp): it collects leased objects too.
+  std::vector<ObjectId> collect(Time now, bool ignore_leases = false);
 
   std::size_t size() const { return objects_.size(); }
   std::size_t collectable_count() const;  // non-permanent objects currently exported
 
  private:
-  static bool garbage(const Export& e, Time now) {
-    return !e.permanent && e.leases.empty() && now >= e.grace_until;
+  static bool garbage(const Export& e, Time now, bool ignore_leases) {
+    return !e.permanent && (e.leases.empty() || ignore_leases) && now >= e.grace_until;
   }
   std::size_t max_objects_;
   std::map<ObjectId, Export> objects_;

@@ -1,5 +1,6 @@
 #include "synod/rpc/rpc_checker.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -89,9 +90,43 @@ class RpcChecker final : public Checker {
 
 }  // namespace
 
-CheckerList rpc_checkers() {
+std::vector<MutantSpec> endpoint_mutants(bool rmi) {
+  std::vector<MutantSpec> m = {
+      {.tag = "P1", .rule = "executes a duplicate of a finished request again", .caught_by = "rpc"},
+      {.tag = "P2",
+       .rule = "executes a request addressed to an earlier server life",
+       .caught_by = "rpc"},
+      {.tag = "P3",
+       .rule = "retries a non-idempotent call under a new id after a server restart",
+       .caught_by = "rpc_retry"},
+      {.tag = "P4",
+       .rule = "the deadline sends a cancel but leaves the call waiting",
+       .caught_by = "rpc_deadline"},
+      {.tag = "P5", .rule = "a cancel never reaches the running call", .caught_by = "rpc_cancel"},
+      {.tag = "P6",
+       .rule = "the server epoch is never synced (lives repeat it)",
+       .caught_by = "rpc_epoch"},
+  };
+  if (rmi) {
+    m.push_back({.tag = "P7",
+                 .rule = "DGC collects objects whose leases are still held",
+                 .caught_by = "rmi_dgc"});
+  }
+  return m;
+}
+
+Duration longest_deadline(Duration call_deadline, Duration lease) {
+  return std::max(call_deadline, lease / 3);  // DGC calls have lease/3 (dgc.cpp)
+}
+
+CheckerList rpc_checkers(Duration longest_deadline) {
   CheckerList list;
   list.push_back(std::make_unique<RpcChecker>());
+  list.push_back(retry_checker());
+  list.push_back(deadline_checker(longest_deadline));
+  list.push_back(cancel_checker());
+  list.push_back(epoch_checker());
+  list.push_back(dgc_checker());
   return list;
 }
 

@@ -27,14 +27,21 @@ Status Endpoint::validate(const RpcRequest& req) const {
 
 void Endpoint::on_request(NodeId from, RpcRequest& req) {
   if (!serving_) return reply_status(from, req, unavailable("server is not serving (storage)"));
-  if (req.server_epoch != epoch_) {
-    // Addressed to another life of this server (or to none yet): refused, never executed.
+  // P2: addressed to another life of this server (or to none yet): refused, never executed.
+  // Mutant P2: a request addressed to an earlier life is executed here.
+  const bool earlier_life = req.server_epoch != 0 && req.server_epoch < epoch_;
+  if (req.server_epoch != epoch_ && !(mutant_.breaks("P2") && earlier_life)) {
     ++stats_.refused_wrong_epoch;
     return reply_status(from, req, unavailable("wrong server epoch"), /*wrong_epoch=*/true);
   }
   const RequestKey key{req.session, req.seq};
   switch (dedup_.lookup(key)) {
     case DedupTable::State::kDone:
+      // P1: a duplicate of a finished request is answered, never executed again.
+      if (mutant_.breaks("P1")) {
+        dedup_.abandon(key);  // Mutant P1: forget the execution and run the duplicate again
+        break;
+      }
       if (dedup_.reply(key).empty()) {
         return reply_status(from, req,
                             Status(Code::kAborted,
@@ -45,7 +52,7 @@ void Endpoint::on_request(NodeId from, RpcRequest& req) {
       send_chain(from, dedup_.reply(key));
       return;
     case DedupTable::State::kRunning:
-      ++stats_.duplicates_coalesced;  // the one execution's reply will answer it
+      ++stats_.duplicates_coalesced;  // P1: the one execution's reply will answer it
       return;
     case DedupTable::State::kExpired:
       return reply_status(from, req,
@@ -122,7 +129,8 @@ void Endpoint::complete(NodeId caller, const RequestKey& key, const Status& stat
   context().observe("rpc_result", {{"session", obs_u64(key.session)},
                                    {"seq", obs_u64(key.seq)},
                                    {"code", static_cast<std::int64_t>(st.code())},
-                                   {"hash", hash}});
+                                   {"hash", hash},
+                                   {"cancelled", call->cancel_requested_ ? 1 : 0}});
   const CallInfo info{caller, call->object(), call->method(), key.session, key.seq};
   for (auto& i : server_chain_) i->on_complete(info, st);
   send_chain(caller, std::move(message));
@@ -144,7 +152,10 @@ void Endpoint::on_cancel(NodeId from, const RpcCancel& c) {
   auto it = running_.find(RequestKey{c.session, c.seq});
   if (it == running_.end() || it->second->caller() != from) return;
   ++stats_.cancels_received;
-  cancel_server_call(*it->second);
+  context().observe("rpc_cancel_in",
+                    {{"client", from}, {"session", obs_u64(c.session)}, {"seq", obs_u64(c.seq)}});
+  if (mutant_.breaks("P5")) return;  // Mutant P5: the servant never learns of the cancel
+  cancel_server_call(*it->second);   // P5
 }
 
 void Endpoint::cancel_server_call(ServerCall& call) {

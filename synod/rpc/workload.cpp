@@ -1,5 +1,6 @@
 #include "synod/rpc/workload.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "synod/rpc/lambda_app.hpp"
@@ -60,20 +61,27 @@ class Caller final : public App {
                                       opts);
         break;
       }
-      default: spawn(use_tally(*ep_, counter, opts)); break;
+      default: {
+        const Duration hold = ep_->rng().below(3) == 0 ? o_.lease * 3 / 2 : Duration(0);
+        spawn(use_tally(*ep_, counter, opts, hold));
+        break;
+      }
     }
   }
 
-  // RMI round: open a Tally, bump it twice through its proxy, drop the proxy (explicit release).
-  static Task<void> use_tally(Endpoint& ep, Proxy<Counter> counter, CallOptions opts) {
+  // RMI round: open a Tally, bump it, hold the reference for `hold` (its lease is renewed
+  // meanwhile), bump it again, drop the proxy (explicit release).
+  static Task<void> use_tally(Endpoint& ep, Proxy<Counter> counter, CallOptions opts,
+                              Duration hold) {
     auto opened = co_await counter.call<Counter::kOpen>(Empty{}, opts);
     if (!opened) co_return;
     auto tally = ep.attach(opened->tally);
     if (!tally) co_return;
-    for (int i = 0; i < 2; ++i) {
-      auto r = co_await tally->call<Tally::kBump>(Empty{}, opts);
-      if (!r) co_return;
-    }
+    auto first = co_await tally->call<Tally::kBump>(Empty{}, opts);
+    if (!first) co_return;
+    if (hold > Duration(0) && !co_await ep.sleep(hold)) co_return;
+    auto second = co_await tally->call<Tally::kBump>(Empty{}, opts);
+    (void)second;
   }
 
   WorkloadOptions o_;
@@ -116,11 +124,14 @@ Result<OpenReply> CounterServant::open(ServerCall& call, const Empty&) {
 
 Result<WorkloadOptions> parse_workload_options(const ProtocolOptions& opts) {
   for (const auto& [key, value] : opts) {
-    if (key != "interval" && key != "deadline" && key != "lease") {
-      return invalid_argument("rpc: unknown option '" + key + "' (interval, deadline, lease)");
+    if (key != "interval" && key != "deadline" && key != "lease" && key != kMutantOption) {
+      return invalid_argument("rpc: unknown option '" + key +
+                              "' (interval, deadline, lease, mutant)");
     }
   }
   WorkloadOptions o;
+  auto mutant = Endpoint::parse_mutant_option(opts);
+  if (!mutant) return mutant.status();
   auto interval = option_duration(opts, "interval", o.interval);
   if (!interval) return interval.status();
   auto deadline = option_duration(opts, "deadline", o.deadline);
@@ -131,7 +142,7 @@ Result<WorkloadOptions> parse_workload_options(const ProtocolOptions& opts) {
       *lease < std::chrono::milliseconds(30)) {
     return invalid_argument("rpc: interval and deadline must be positive, lease at least 30ms");
   }
-  return WorkloadOptions{*interval, *deadline, *lease};
+  return WorkloadOptions{*interval, *deadline, *lease, std::move(*mutant)};
 }
 
 std::unique_ptr<Endpoint> make_workload_endpoint(const WorkloadOptions& o) {
@@ -139,7 +150,7 @@ std::unique_ptr<Endpoint> make_workload_endpoint(const WorkloadOptions& o) {
   limits.lease = o.lease;
   std::vector<std::unique_ptr<App>> apps;
   apps.push_back(std::make_unique<Caller>(o));
-  return std::make_unique<Endpoint>(limits, std::move(apps));
+  return std::make_unique<Endpoint>(limits, std::move(apps), o.mutant);
 }
 
 ProtocolSpec workload_spec() {
@@ -154,9 +165,19 @@ ProtocolSpec workload_spec() {
 }  // namespace workload
 
 Catalog catalog() {
+  auto checkers = [](const ProtocolOptions& opts) {
+    const auto o = workload::parse_workload_options(opts);
+    const workload::WorkloadOptions w = o ? *o : workload::WorkloadOptions{};
+    return rpc_checkers(longest_deadline(w.deadline, w.lease));
+  };
   return {{.spec = workload::workload_spec(),
-           .checkers = fixed_checkers([] { return rpc_checkers(); }),
-           .protocols = {kRpcProtocol}}};
+           .checkers = checkers,
+           .protocols = {kRpcProtocol},
+           .options = {{"interval", "40ms", "time between a node's calls (jittered by half)"},
+                       {"deadline", "1s", "deadline of every workload call"},
+                       {"lease", "2s", "RMI lease (at least 30ms)"},
+                       {"mutant", "", "P1..P7: break one rule of endpoint.hpp (simulation only)"}},
+           .mutants = endpoint_mutants(/*rmi=*/true)}};
 }
 
 }  // namespace synod::rpc

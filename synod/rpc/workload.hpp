@@ -1,7 +1,8 @@
 // A simulated RPC workload for `synod sim rpc` and the swarm test: every node serves a Counter
 // at a well-known id and calls random peers with a mix of non-idempotent, idempotent, async,
 // nested (deadline-propagating) and RMI calls (open() returns a reference to a fresh Tally object
-// that the caller attaches, uses and drops, leaving the rest to DGC). The checkers in
+// that the caller attaches, uses and drops, leaving the rest to DGC; one in three is held for
+// 1.5 leases first, so that leases are renewed and must keep it alive). The checkers in
 // rpc_checker.hpp judge every run.
 #pragma once
 
@@ -95,6 +96,7 @@ struct WorkloadOptions {
   Duration interval = std::chrono::milliseconds(40);
   Duration deadline = std::chrono::seconds(1);
   Duration lease = std::chrono::seconds(2);
+  Mutant mutant;  // simulated runs only (endpoint.hpp, rules P1..P7)
 };
 
 Result<WorkloadOptions> parse_workload_options(const ProtocolOptions& opts);
