@@ -159,7 +159,9 @@ Catalog catalog() {
           {.tag = "RC1",
            .rule = "delivers a frame as soon as it arrives, without waiting for the hole below",
            .caught_by = "reliable-channel"},
-          {.tag = "RC2", .rule = "delivers duplicate frames again", .caught_by = "reliable-channel"},
+          {.tag = "RC2",
+           .rule = "delivers duplicate frames again",
+           .caught_by = "reliable-channel"},
           {.tag = "RC3",
            .rule = "acknowledges one seq beyond what it delivered",
            .caught_by = "reliable-channel"},
@@ -181,7 +183,8 @@ Catalog catalog() {
       .mutants = {
           {.tag = "BE1",
            .rule = "hands up frames that fail the checksum",
-           .caught_by = "best-effort-channel"},
+           .caught_by = "best-effort-channel",
+           .faults = "corrupt=0.05"},  // swarm plans rarely corrupt
           {.tag = "BE2", .rule = "sends every datagram twice", .caught_by = "best-effort-channel"},
           {.tag = "BE3",
            .rule = "silently drops every fourth intact datagram",

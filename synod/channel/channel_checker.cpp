@@ -319,8 +319,8 @@ class BestEffortChecker final : public Checker {
     }
     if (auto x = expecting_.find(n); x != expecting_.end()) {
       if (!x->second.got && !v && truth_.life(n).up) {
-        v = "B2: the network delivered the frame of " + msg_str(x->second.key) +
-            " intact, but " + node_str(n) + "'s application never received it";
+        v = "B2: the network delivered the frame of " + msg_str(x->second.key) + " intact, but " +
+            node_str(n) + "'s application never received it";
       }
       expecting_.erase(x);
     }

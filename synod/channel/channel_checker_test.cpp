@@ -20,8 +20,9 @@ struct Story {
   std::int64_t t = 0;
   std::uint64_t msg = 0;
 
-  std::optional<std::string> ev(EventKind k, NodeId node, NodeId peer = 0, std::string_view what = {},
-                                std::vector<ObsField> f = {}, std::uint64_t msg_id = 0) {
+  std::optional<std::string> ev(EventKind k, NodeId node, NodeId peer = 0,
+                                std::string_view what = {}, std::vector<ObsField> f = {},
+                                std::uint64_t msg_id = 0) {
     Event e{++seq, t += 1'000'000, k, node, peer, kP, 0, what, f};
     e.msg_id = msg_id;
     return checkers[0]->on_event(e);
@@ -38,20 +39,20 @@ struct Story {
   // Node 1's application sends seq `n` (bytes hashed to `hash`) to node 2 and its frame leaves.
   std::optional<std::string> send(std::int64_t n, std::int64_t hash) {
     if (auto v = ev(EventKind::kTimer, 1)) return v;
-    if (auto v = obs(1, kObsStreamSend, {{"peer", 2}, {"life", kLife1}, {"seq", n}, {"hash", hash}}))
+    if (auto v =
+            obs(1, kObsStreamSend, {{"peer", 2}, {"life", kLife1}, {"seq", n}, {"hash", hash}}))
       return v;
     return ev(EventKind::kSend, 1, 2, {}, {}, ++msg);
   }
   // The network delivers frame `id` from node 1 to node 2.
-  std::optional<std::string> arrive(std::uint64_t id) { return ev(EventKind::kDeliver, 2, 1, {}, {}, id); }
+  std::optional<std::string> arrive(std::uint64_t id) {
+    return ev(EventKind::kDeliver, 2, 1, {}, {}, id);
+  }
   // Node 2's application reports receiving seq `n` with bytes hashed to `hash`.
   std::optional<std::string> recv(std::int64_t n, std::int64_t hash, NodeId peer = 1) {
-    return obs(2, kObsStreamRecv, {{"peer", peer},
-                                   {"sender", 1},
-                                   {"to", 2},
-                                   {"life", kLife1},
-                                   {"seq", n},
-                                   {"hash", hash}});
+    return obs(
+        2, kObsStreamRecv,
+        {{"peer", peer}, {"sender", 1}, {"to", 2}, {"life", kLife1}, {"seq", n}, {"hash", hash}});
   }
   std::optional<std::string> end() { return ev(EventKind::kTimer, 2); }
 };

@@ -38,8 +38,7 @@ class ChannelLayer : public Protocol {
 
   // The inner protocol's status with the channel's own counters added under "channel", so tools
   // that read a protocol's status (synod local status, the demo) see the same shape either way.
-  static std::string with_channel_status(const std::string& inner_json,
-                                         nlohmann::json channel);
+  static std::string with_channel_status(const std::string& inner_json, nlohmann::json channel);
   Protocol& inner() { return *inner_; }
   const Protocol& inner() const { return *inner_; }
 

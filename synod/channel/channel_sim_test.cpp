@@ -4,12 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "synod/channel/best_effort_channel.hpp"
+#include "synod/channel/channel_catalog.hpp"
 #include "synod/channel/channel_checker.hpp"
 #include "synod/channel/channel_observations.hpp"
 #include "synod/channel/reliable_channel.hpp"
 #include "synod/channel/stream_workload.hpp"
 #include "synod/core/hash.hpp"
-#include "synod/channel/channel_catalog.hpp"
 #include "synod/sim/swarm_test_util.hpp"
 #include "synod/sim/sweep.hpp"
 #include "synod/sim/testing.hpp"
@@ -192,7 +192,9 @@ TEST(ChannelCheckerSim, JudgesWhatTheApplicationReceivedNotWhatTheChannelSays) {
 }
 
 TEST(ChannelOptions, UnusableOptionsAreRefusedWithTheReason) {
-  const auto make = [](const ProtocolSpec& spec, ProtocolOptions o) { return spec.make(o).status(); };
+  const auto make = [](const ProtocolSpec& spec, ProtocolOptions o) {
+    return spec.make(o).status();
+  };
   const auto rel = reliable_stream_spec();
   const auto be = best_effort_stream_spec();
   EXPECT_NE(make(rel, {{"max_size", "70000"}}).message().find("exceeds max_payload"),

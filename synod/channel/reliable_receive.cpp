@@ -93,7 +93,7 @@ void ReliableChannel::send_ack(Context& base, NodeId to, std::uint64_t sender_se
   f.kind = static_cast<std::uint32_t>(FrameKind::kAck);
   f.src = session_;
   f.dst = sender_session;
-  f.cum = in.next - 1;                             // RC3: what was delivered in order
+  f.cum = in.next - 1;                                 // RC3: what was delivered in order
   if (options_.mutant.breaks("RC3")) f.cum = in.next;  // claims the hole as received
   // Contiguous runs of the reordering buffer, lowest first: the lowest holes matter most.
   for (const auto& [seq, payload] : in.out_of_order) {

@@ -107,8 +107,8 @@ class BankChecker final : public Checker {
       due += now_ns_ - t >= options_.complete_within.count() ? 1 : 0;
     }
     if (due > 0 && completed_calm_ == 0) {
-      return "L1: every node is up and the network healed, yet none of the " +
-             std::to_string(due) + " snapshots started since completed";
+      return "L1: every node is up and the network healed, yet none of the " + std::to_string(due) +
+             " snapshots started since completed";
     }
     return std::nullopt;
   }

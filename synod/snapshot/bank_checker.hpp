@@ -25,9 +25,9 @@
 namespace synod::snapshot {
 
 struct BankCheckerOptions {
-  Duration timeout = std::chrono::seconds(5);      // the snapshot layer's timeout
-  Duration auto_every = std::chrono::seconds(2);   // mean gap between automatic snapshots; 0: none
-  Duration settle = std::chrono::milliseconds(2500);  // channels recover after the heal
+  Duration timeout = std::chrono::seconds(5);     // the snapshot layer's timeout
+  Duration auto_every = std::chrono::seconds(2);  // mean gap between automatic snapshots; 0: none
+  Duration settle = std::chrono::milliseconds(2500);   // channels recover after the heal
   Duration complete_within = std::chrono::seconds(1);  // a snapshot in a healed cluster
 
   // How long after healing L1b needs: settle, the longest gap to a node's next snapshot, and the

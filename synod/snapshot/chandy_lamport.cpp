@@ -50,8 +50,7 @@ void SnapshotLayer::record(Context& base, const SnapshotId& id) {
   for (NodeId peer : base.peers()) {
     // CL2: one marker per outgoing channel, observed so the marker checker can count them.
     if (options_.mutant.breaks("CL2") && peer == base.peers().back()) continue;
-    base.observe("snap.marker",
-                 {{"init", id.initiator}, {"sid", field(id.seq)}, {"to", peer}});
+    base.observe("snap.marker", {{"init", id.initiator}, {"sid", field(id.seq)}, {"to", peer}});
     send_frame(base, peer, marker);
   }
 }
@@ -166,7 +165,7 @@ void SnapshotLayer::finish(Context& base, const SnapshotId& id) {
 
 void SnapshotLayer::on_timeout(Context& base, const SnapshotId& id) {
   if (options_.mutant.breaks("CL6")) return;  // CL6: a snapshot missing a report is aborted
-  if (open_.count(id) != 0) forget(id);  // a participant gives up its recording
+  if (open_.count(id) != 0) forget(id);       // a participant gives up its recording
   if (collecting_.count(id) != 0) finish(base, id);
 }
 

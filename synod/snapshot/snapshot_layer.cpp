@@ -155,11 +155,11 @@ void SnapshotLayer::on_command(Context& ctx, CommandId id, std::string_view verb
     return;
   }
   if (!initiate(ctx, id)) {
-    ctx.reply(id, nlohmann::json{{"error", "cannot start a snapshot here now (" +
-                                               std::to_string(open_.size()) +
-                                               " open, storage errors " +
-                                               std::to_string(stats_.storage_errors) + ")"}}
-                      .dump());
+    ctx.reply(id,
+              nlohmann::json{{"error", "cannot start a snapshot here now (" +
+                                           std::to_string(open_.size()) + " open, storage errors " +
+                                           std::to_string(stats_.storage_errors) + ")"}}
+                  .dump());
   }
 }
 
@@ -221,12 +221,11 @@ std::string SnapshotLayer::status_json() const {
   // The application's status with ours under "snapshot" (the channel below adds "channel").
   nlohmann::json out = nlohmann::json::parse(app_->status_json(), nullptr, false);
   if (!out.is_object()) out = nlohmann::json::object();
-  out["snapshot"] = {{"started", s.started},     {"completed", s.completed},
-                     {"aborted", s.aborted},     {"recorded", s.recorded},
-                     {"open", open_.size()},     {"sent", s.sent},
-                     {"delivered", s.delivered}, {"duplicates", s.duplicates},
-                     {"resent", s.resent},       {"unacked", unacked},
-                     {"rejected", s.rejected},   {"malformed", s.malformed}};
+  out["snapshot"] = {
+      {"started", s.started},     {"completed", s.completed},   {"aborted", s.aborted},
+      {"recorded", s.recorded},   {"open", open_.size()},       {"sent", s.sent},
+      {"delivered", s.delivered}, {"duplicates", s.duplicates}, {"resent", s.resent},
+      {"unacked", unacked},       {"rejected", s.rejected},     {"malformed", s.malformed}};
   return out.dump();
 }
 
