@@ -41,6 +41,8 @@ void BestEffortChannel::app_send(Context& base, NodeId to, Bytes payload) {
                             {"ss", as_field(session_)},
                             {"ds", 0},
                             {"hash", as_field(hash64(f.payload))}});
+    // BE2: one datagram per message.
+    if (options_.mutant.breaks("BE2")) base.send(to, seal(f));
     base.send(to, seal(f));
     return;
   }
@@ -50,7 +52,8 @@ void BestEffortChannel::app_send(Context& base, NodeId to, Bytes payload) {
 
 void BestEffortChannel::on_message(Context& ctx, NodeId from, ByteView payload) {
   Opened o = open(payload, limits_);
-  if (o.error == OpenError::kCorrupt) {
+  if (o.error == OpenError::kCorrupt && options_.mutant.breaks("BE1")) o = open_unchecked(payload);
+  if (o.error == OpenError::kCorrupt) {  // BE1: a damaged frame is dropped, never handed up
     ++stats_.corrupt;
     ctx.observe(kObsCorrupt, {{"peer", from}});
     return;
@@ -61,6 +64,8 @@ void BestEffortChannel::on_message(Context& ctx, NodeId from, ByteView payload) 
     ++stats_.malformed;
     return;
   }
+  // BE3: an intact datagram always reaches the inner protocol.
+  if (options_.mutant.breaks("BE3") && f.seq % 4 == 0) return;
   ++stats_.delivered;
   ctx.observe(kObsDeliver, {{"peer", from},
                             {"seq", as_field(f.seq)},
@@ -75,18 +80,18 @@ void BestEffortChannel::on_peer_event(Context& ctx, NodeId peer, PeerEvent event
   inner_peer_event(ctx, peer, event);
 }
 
-void BestEffortChannel::on_channel_timer(Context& base, std::uint64_t tag) {
+void BestEffortChannel::on_channel_timer(Context& base, TimerTag tag) {
   (void)base;
   (void)tag;  // the best-effort channel sets no timers
 }
 
 std::string BestEffortChannel::status_json() const {
-  return with_channel_status(inner().status_json(),
-                             "{\"kind\":\"best-effort\",\"sent\":" + std::to_string(stats_.sent) +
-                                 ",\"delivered\":" + std::to_string(stats_.delivered) +
-                                 ",\"corrupt\":" + std::to_string(stats_.corrupt) +
-                                 ",\"malformed\":" + std::to_string(stats_.malformed) +
-                                 ",\"rejected\":" + std::to_string(stats_.rejected) + "}");
+  return with_channel_status(inner().status_json(), {{"kind", "best-effort"},
+                                                     {"sent", stats_.sent},
+                                                     {"delivered", stats_.delivered},
+                                                     {"corrupt", stats_.corrupt},
+                                                     {"malformed", stats_.malformed},
+                                                     {"rejected", stats_.rejected}});
 }
 
 }  // namespace synod::channel

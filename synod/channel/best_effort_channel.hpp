@@ -3,6 +3,13 @@
 // and counted. No acknowledgements, no retries: messages may be lost, duplicated (when the network
 // duplicates) and reordered, exactly as on the raw network, but never corrupted or misattributed.
 //
+// Rules (tags cited at the branches; each has a mutant, channel_catalog.cpp):
+//  BE1 checksum: a frame whose checksum fails is dropped and counted (ch.corrupt), never handed up.
+//  BE2 one frame per message: each accepted app send puts exactly one datagram on the network; no
+//      acknowledgements, no retries.
+//  BE3 no silent loss: every datagram that arrives intact is handed to the inner protocol, with
+//      its sender as the network named it.
+//
 //   auto p = std::make_unique<BestEffortChannel>(std::move(inner), BestEffortOptions{});
 #pragma once
 
@@ -13,11 +20,13 @@
 
 #include "synod/channel/channel_frame.hpp"
 #include "synod/channel/channel_layer.hpp"
+#include "synod/node/mutant.hpp"
 
 namespace synod::channel {
 
 struct BestEffortOptions {
   std::size_t max_payload = 64U << 10U;  // larger sends are rejected
+  Mutant mutant = {};                    // test-only: breaks one rule above
 };
 
 struct BestEffortStats {
@@ -44,7 +53,7 @@ class BestEffortChannel final : public ChannelLayer {
  protected:
   void app_send(Context& base, NodeId to, Bytes payload) override;
   bool app_writable(NodeId to) const override;
-  void on_channel_timer(Context& base, std::uint64_t tag) override;
+  void on_channel_timer(Context& base, TimerTag tag) override;
 
  private:
   void start(Context& ctx, bool recovering);

@@ -2,12 +2,14 @@
 
 #include <set>
 #include <string>
+
 #include "synod/channel/channel_checker.hpp"
+#include "synod/node/mutant.hpp"
 
 namespace synod::channel {
 namespace {
 
-const std::set<std::string> kStreamKeys = {"interval", "max_size"};
+const std::set<std::string> kStreamKeys = {"interval", "max_size", std::string(kMutantOption)};
 const std::set<std::string> kReliableKeys = {"window",      "max_buffered_bytes",
                                              "max_payload", "max_sack_ranges",
                                              "rto_initial", "rto_min",
@@ -55,6 +57,10 @@ Result<ReliableOptions> parse_reliable_options(const ProtocolOptions& opts) {
   o.rto_min = *rto_min;
   o.rto_max = *rto_max;
   o.give_up = *give_up;
+  auto mutant = parse_mutant(opts, {"RC1", "RC2", "RC3", "RC4", "RC5", "RC6"});
+  if (!mutant) return mutant.status();
+  o.mutant = *mutant;
+  if (o.give_up.count() <= 0) return invalid_argument("reliable channel: give_up must be positive");
   if (o.rto_min.count() <= 0 || o.rto_min > o.rto_max || o.rto_initial < o.rto_min ||
       o.rto_initial > o.rto_max) {
     return invalid_argument("reliable channel: need 0 < rto_min <= rto_initial <= rto_max");
@@ -67,8 +73,27 @@ Result<BestEffortOptions> parse_best_effort_options(const ProtocolOptions& opts)
   auto payload = size_option(opts, "max_payload", o.max_payload, 0, 16 << 20);
   if (!payload) return payload.status();
   o.max_payload = *payload;
+  auto mutant = parse_mutant(opts, {"BE1", "BE2", "BE3"});
+  if (!mutant) return mutant.status();
+  o.mutant = *mutant;
   return o;
 }
+
+namespace {
+
+// The workload's largest message must fit the channel, or every large send is refused and the
+// stream cannot work.
+Status fits(const StreamWorkloadOptions& w, std::size_t max_payload, const std::string& who) {
+  if (w.max_size + kStreamHeaderBytes > max_payload) {
+    return invalid_argument(who + ": max_size " + std::to_string(w.max_size) + " + the " +
+                            std::to_string(kStreamHeaderBytes) +
+                            "-byte stream header exceeds max_payload " +
+                            std::to_string(max_payload));
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 Result<StreamWorkloadOptions> parse_stream_options(const ProtocolOptions& opts) {
   StreamWorkloadOptions o;
@@ -90,6 +115,7 @@ ProtocolSpec reliable_stream_spec() {
             if (!w) return w.status();
             auto c = parse_reliable_options(opts);
             if (!c) return c.status();
+            SYNOD_RETURN_IF_ERROR(fits(*w, c->max_payload, "reliable-stream"));
             return std::unique_ptr<Protocol>(
                 std::make_unique<ReliableChannel>(std::make_unique<StreamWorkload>(*w), *c));
           }};
@@ -104,18 +130,67 @@ ProtocolSpec best_effort_stream_spec() {
         if (!w) return w.status();
         auto c = parse_best_effort_options(opts);
         if (!c) return c.status();
+        SYNOD_RETURN_IF_ERROR(fits(*w, c->max_payload, "besteffort-stream"));
         return std::unique_ptr<Protocol>(
             std::make_unique<BestEffortChannel>(std::make_unique<StreamWorkload>(*w), *c));
       }};
 }
 
 Catalog catalog() {
-  return {{.spec = reliable_stream_spec(),
-           .checkers = fixed_checkers([] { return reliable_channel_checkers(); }),
-           .protocols = {kStreamProtocol}},
-          {.spec = best_effort_stream_spec(),
-           .checkers = fixed_checkers([] { return best_effort_channel_checkers(); }),
-           .protocols = {kStreamProtocol}}};
+  CatalogEntry reliable{
+      .spec = reliable_stream_spec(),
+      .checkers =
+          [](const ProtocolOptions& opts) {
+            // The windows follow the channel's timeouts (unparseable options: the defaults; the
+            // spec refuses them anyway).
+            auto o = parse_reliable_options(opts);
+            return reliable_channel_checkers(
+                ReliableCheckerOptions::from(o ? *o : ReliableOptions{}));
+          },
+      .protocols = {kStreamProtocol},
+      .options = {{"interval", "50ms", "mean gap between a node's sends"},
+                  {"max_size", "2048", "largest random body (a 24-byte header comes on top)"},
+                  {"window", "64", "messages in flight per peer"},
+                  {"rto_initial", "200ms", "first retransmission timeout"},
+                  {"rto_min", "20ms", "lowest retransmission timeout"},
+                  {"rto_max", "1s", "highest (backed-off) retransmission timeout"},
+                  {"give_up", "3s", "silence before kUnreachable is reported"}},
+      .mutants = {
+          {.tag = "RC1",
+           .rule = "delivers a frame as soon as it arrives, without waiting for the hole below",
+           .caught_by = "reliable-channel"},
+          {.tag = "RC2",
+           .rule = "delivers duplicate frames again",
+           .caught_by = "reliable-channel"},
+          {.tag = "RC3",
+           .rule = "acknowledges one seq beyond what it delivered",
+           .caught_by = "reliable-channel"},
+          {.tag = "RC4", .rule = "never retransmits on a timeout", .caught_by = "reliable-channel"},
+          {.tag = "RC5",
+           .rule = "accepts data addressed to another session (an earlier life)",
+           .caught_by = "reliable-channel"},
+          {.tag = "RC6",
+           .rule = "after a peer restart, numbers the new stream on from the old one",
+           .caught_by = "reliable-channel"},
+      }};
+  CatalogEntry best_effort{
+      .spec = best_effort_stream_spec(),
+      .checkers = fixed_checkers([] { return best_effort_channel_checkers(); }),
+      .protocols = {kStreamProtocol},
+      .options = {{"interval", "50ms", "mean gap between a node's sends"},
+                  {"max_size", "2048", "largest random body (a 24-byte header comes on top)"},
+                  {"max_payload", "65536", "larger sends are refused"}},
+      .mutants = {
+          {.tag = "BE1",
+           .rule = "hands up frames that fail the checksum",
+           .caught_by = "best-effort-channel",
+           .faults = "corrupt=0.05"},  // swarm plans rarely corrupt
+          {.tag = "BE2", .rule = "sends every datagram twice", .caught_by = "best-effort-channel"},
+          {.tag = "BE3",
+           .rule = "silently drops every fourth intact datagram",
+           .caught_by = "best-effort-channel"},
+      }};
+  return {std::move(reliable), std::move(best_effort)};
 }
 
 }  // namespace synod::channel

@@ -43,4 +43,21 @@ Opened open(ByteView bytes, const FrameLimits& limits) {
   return r;
 }
 
+Opened open_unchecked(ByteView bytes) {
+  Opened r;
+  r.error = OpenError::kCorrupt;
+  if (bytes.size() < kChecksumBytes) return r;
+  const FrameLimits limits;
+  wire::Limits wl;
+  wl.max_bytes = limits.max_payload + 2 * limits.max_sack_ranges * 10 + kFrameHeaderMax;
+  wl.max_string = limits.max_payload;
+  wl.max_repeated = 2 * limits.max_sack_ranges;
+  wl.max_depth = 1;
+  auto decoded = wire::decode<ChannelFrame>(bytes.first(bytes.size() - kChecksumBytes), wl);
+  if (!decoded) return r;
+  r.error = OpenError::kNone;
+  r.frame = std::move(*decoded);
+  return r;
+}
+
 }  // namespace synod::channel

@@ -67,4 +67,8 @@ struct Opened {
 // Verifies the checksum and decodes within `limits`. Never aborts on any input.
 Opened open(ByteView bytes, const FrameLimits& limits);
 
+// Decodes without verifying the checksum (within the default limits). Test-only: the best-effort
+// channel's BE1 mutant uses it to show what trusting damaged frames would deliver.
+Opened open_unchecked(ByteView bytes);
+
 }  // namespace synod::channel

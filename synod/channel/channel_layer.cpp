@@ -15,8 +15,9 @@ class ChannelLayer::Wrapped final : public Context {
   void send(NodeId to, Bytes payload) override { layer_.app_send(base(), to, std::move(payload)); }
   bool writable(NodeId to) const override { return layer_.app_writable(to); }
   TimerId set_timer(Duration after, std::uint64_t tag) override {
-    // The top bit routes the timer back to the channel; an inner tag using it would be stolen.
-    SYNOD_ASSERT((tag & layer_.timer_bit_) == 0);
+    // A tag of this layer routes the timer back to the layer; an inner tag using it would be
+    // stolen.
+    SYNOD_ASSERT(TimerTag::from(tag).layer() != layer_.layer_);
     return base().set_timer(after, tag);
   }
   void cancel_timer(TimerId id) override { base().cancel_timer(id); }
@@ -40,10 +41,10 @@ class ChannelLayer::Wrapped final : public Context {
   Context* base_ = nullptr;
 };
 
-ChannelLayer::ChannelLayer(std::unique_ptr<Protocol> inner, std::uint64_t timer_bit)
-    : inner_(std::move(inner)), wrapped_(std::make_unique<Wrapped>(*this)), timer_bit_(timer_bit) {
+ChannelLayer::ChannelLayer(std::unique_ptr<Protocol> inner, TimerLayer layer)
+    : inner_(std::move(inner)), wrapped_(std::make_unique<Wrapped>(*this)), layer_(layer) {
   SYNOD_ASSERT(inner_ != nullptr);
-  SYNOD_ASSERT(timer_bit_ != 0 && (timer_bit_ & (timer_bit_ - 1)) == 0);  // exactly one bit
+  SYNOD_ASSERT(layer_ != TimerLayer::kProtocol);  // layer 0 belongs to the innermost protocol
 }
 
 ChannelLayer::~ChannelLayer() = default;
@@ -56,16 +57,12 @@ ChannelLayer::Wrapped& ChannelLayer::wrap(Context& base) {
 Context& ChannelLayer::inner_context(Context& base) { return wrap(base); }
 
 void ChannelLayer::on_timer(Context& ctx, std::uint64_t tag) {
-  if ((tag & timer_bit_) != 0) {
-    on_channel_timer(ctx, tag & ~timer_bit_);
-  } else {
+  const TimerTag t = TimerTag::from(tag);
+  if (t.layer() == layer_) {
+    on_channel_timer(ctx, t);
+  } else {  // the inner protocol's, or a layer's stacked inside: passed on unchanged
     inner_->on_timer(wrap(ctx), tag);
   }
-}
-
-TimerId ChannelLayer::set_channel_timer(Context& base, Duration after, std::uint64_t tag) {
-  SYNOD_ASSERT((tag & timer_bit_) == 0);
-  return base.set_timer(after, tag | timer_bit_);
 }
 
 void ChannelLayer::inner_start(Context& base, bool recovering) {
@@ -90,16 +87,16 @@ void ChannelLayer::inner_peer_event(Context& base, NodeId peer, PeerEvent event)
 }
 
 std::string ChannelLayer::with_channel_status(const std::string& inner_json,
-                                              const std::string& channel_json) {
-  if (inner_json.size() < 2 || inner_json.front() != '{' || inner_json.back() != '}') {
-    return "{\"channel\":" + channel_json +
-           ",\"inner\":" + (inner_json.empty() ? "null" : inner_json) + "}";
+                                              nlohmann::json channel) {
+  nlohmann::json out = nlohmann::json::parse(inner_json, nullptr, /*allow_exceptions=*/false);
+  if (!out.is_object()) {
+    // Not an object (or not JSON at all): keep it whole beside ours.
+    nlohmann::json inner = inner_json.empty() || out.is_discarded() ? nlohmann::json() : out;
+    out = nlohmann::json::object();
+    out["inner"] = std::move(inner);
   }
-  std::string out = inner_json;
-  out.pop_back();
-  if (out.size() > 1) out += ',';
-  out += "\"channel\":" + channel_json + "}";
-  return out;
+  out["channel"] = std::move(channel);
+  return out.dump();
 }
 
 }  // namespace synod::channel

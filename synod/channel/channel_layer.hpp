@@ -3,26 +3,27 @@
 // inner protocol a wrapped Context whose send() and writable() go through the channel. Timers are
 // multiplexed on the tag's top bit (the channel's own timers have it set; the inner protocol's
 // tags must not). Everything else passes through, so the inner protocol cannot tell it is layered
-// except that it now receives on_peer_event. A layer stacked inside another (the snapshot layer
-// inside the reliable channel) takes a different timer bit so the two do not steal each other's.
+// except that it now receives on_peer_event. Timers use TimerTag (synod/node/timer_tag.hpp): the
+// layer's own tags carry its TimerLayer (kChannel for the channels, kSnapshot for the snapshot
+// layer stacked inside the reliable channel), and every other tag goes to the inner protocol
+// unchanged, so stacked layers never steal each other's timers.
 #pragma once
-
-#include <string>
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/node/protocol.hpp"
+#include "synod/node/timer_tag.hpp"
 
 namespace synod::channel {
 
-inline constexpr std::uint64_t kChannelTimerBit = 1ULL << 63U;
-
 class ChannelLayer : public Protocol {
  public:
-  explicit ChannelLayer(std::unique_ptr<Protocol> inner,
-                        std::uint64_t timer_bit = kChannelTimerBit);
+  explicit ChannelLayer(std::unique_ptr<Protocol> inner, TimerLayer layer = TimerLayer::kChannel);
   ~ChannelLayer() override;
   ChannelLayer(const ChannelLayer&) = delete;
   ChannelLayer& operator=(const ChannelLayer&) = delete;
@@ -37,8 +38,7 @@ class ChannelLayer : public Protocol {
 
   // The inner protocol's status with the channel's own counters added under "channel", so tools
   // that read a protocol's status (synod local status, the demo) see the same shape either way.
-  static std::string with_channel_status(const std::string& inner_json,
-                                         const std::string& channel_json);
+  static std::string with_channel_status(const std::string& inner_json, nlohmann::json channel);
   Protocol& inner() { return *inner_; }
   const Protocol& inner() const { return *inner_; }
 
@@ -46,10 +46,13 @@ class ChannelLayer : public Protocol {
   // The wrapped context's send() and writable().
   virtual void app_send(Context& base, NodeId to, Bytes payload) = 0;
   virtual bool app_writable(NodeId to) const = 0;
-  // A timer the channel set with set_channel_timer (tag without the top bit).
-  virtual void on_channel_timer(Context& base, std::uint64_t tag) = 0;
+  // A timer the layer set with set_channel_timer (its tag carries this layer's TimerLayer).
+  virtual void on_channel_timer(Context& base, TimerTag tag) = 0;
 
-  TimerId set_channel_timer(Context& base, Duration after, std::uint64_t tag);
+  template <typename Kind>
+  TimerId set_channel_timer(Context& base, Duration after, Kind kind, std::uint64_t value = 0) {
+    return base.set_timer(after, TimerTag::of(kind, value, layer_).raw());
+  }
 
   // The context the inner protocol sees, bound to `base` (for calls a layer makes into it).
   Context& inner_context(Context& base);
@@ -64,7 +67,7 @@ class ChannelLayer : public Protocol {
 
   std::unique_ptr<Protocol> inner_;
   std::unique_ptr<Wrapped> wrapped_;
-  std::uint64_t timer_bit_;
+  TimerLayer layer_;
 };
 
 }  // namespace synod::channel

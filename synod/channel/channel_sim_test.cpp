@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "synod/channel/best_effort_channel.hpp"
+#include "synod/channel/channel_catalog.hpp"
 #include "synod/channel/channel_checker.hpp"
 #include "synod/channel/channel_observations.hpp"
 #include "synod/channel/reliable_channel.hpp"
 #include "synod/channel/stream_workload.hpp"
 #include "synod/core/hash.hpp"
+#include "synod/sim/swarm_test_util.hpp"
 #include "synod/sim/sweep.hpp"
 #include "synod/sim/testing.hpp"
 
@@ -140,130 +142,83 @@ TEST(BestEffortChannelSim, CorruptionNeverReachesTheApp) {
   EXPECT_GT(corrupt, 10U);
 }
 
-// Negative control (test-only): a "channel" that numbers messages but neither deduplicates nor
-// retransmits. Its observations follow the channel schema, so the reliable checker must catch it
-// duplicating under dup faults and losing under loss.
-class NaiveChannel final : public Protocol {
+// Negative control (test-only): a channel that hands the application damaged bytes but reports
+// in its own ch.deliver the hash of what was sent, and numbers its ch.* observations perfectly.
+// A checker that believed ch.deliver passed it; the application's own hash of what it received
+// (stream.recv) gives it away.
+class LyingChannel final : public ChannelLayer {
  public:
-  explicit NaiveChannel(bool dedup) : dedup_(dedup) {}
-  ProtocolId id() const override { return StreamWorkload::kId; }
-  std::string_view name() const override { return "naive"; }
+  explicit LyingChannel(std::unique_ptr<Protocol> inner) : ChannelLayer(std::move(inner)) {}
   void on_start(Context& ctx) override {
-    session_ = ctx.rng().next() | 1U;
-    ctx.observe(kObsSession, {{"ss", as_field(session_)}});
-    ctx.set_timer(std::chrono::milliseconds(20), 0);
+    ctx.observe(kObsSession, {{"ss", 1}});
+    inner_start(ctx, false);
   }
-  void on_timer(Context& ctx, std::uint64_t) override {
-    ctx.set_timer(std::chrono::milliseconds(20), 0);
-    const NodeId to = ctx.peers()[ctx.rng().below(ctx.peers().size())];
-    auto& known = known_[to];
-    if (known == 0) return;  // learns the peer's session from its first message
-    const std::uint64_t seq = ++next_[to];
-    Bytes b(16);
-    for (int i = 0; i < 8; ++i) {
-      b[i] = static_cast<std::uint8_t>(session_ >> (8 * i));
-      b[8 + i] = static_cast<std::uint8_t>(seq >> (8 * i));
-    }
-    ctx.observe(kObsSend, {{"peer", to},
-                           {"seq", as_field(seq)},
-                           {"ss", as_field(session_)},
-                           {"ds", as_field(known)},
-                           {"hash", as_field(hash64(b))}});
-    ctx.send(to, b);
-  }
-  void on_message(Context& ctx, NodeId from, ByteView p) override {
-    std::uint64_t ss = 0;
-    std::uint64_t seq = 0;
-    for (int i = 0; i < 8; ++i) {
-      ss |= static_cast<std::uint64_t>(p[i]) << (8 * i);
-      seq |= static_cast<std::uint64_t>(p[8 + i]) << (8 * i);
-    }
-    if (dedup_ && seq <= last_[from]) return;
-    last_[from] = seq;
+  void on_message(Context& ctx, NodeId from, ByteView payload) override {
+    Bytes b(payload.begin(), payload.end());
+    const std::uint64_t seq = ++received_[from];
     ctx.observe(kObsDeliver, {{"peer", from},
                               {"seq", as_field(seq)},
-                              {"ss", as_field(ss)},
-                              {"ds", as_field(session_)},
-                              {"hash", as_field(hash64(p))}});
+                              {"ss", 1},
+                              {"ds", 1},
+                              {"hash", as_field(hash64(b))}});
+    b.back() ^= 1U;  // the lie: what the application gets is not what was reported
+    inner_message(ctx, from, b);
   }
 
-  // Test shortcut: everyone knows everyone's session from the start (one life each).
-  std::map<NodeId, std::uint64_t> known_;
+ protected:
+  void app_send(Context& base, NodeId to, Bytes payload) override { base.send(to, payload); }
+  bool app_writable(NodeId) const override { return true; }
+  void on_channel_timer(Context&, TimerTag) override {}
 
  private:
-  bool dedup_;
-  std::uint64_t session_ = 0;
-  std::map<NodeId, std::uint64_t> next_;
-  std::map<NodeId, std::uint64_t> last_;
+  std::map<NodeId, std::uint64_t> received_;
 };
 
-sim::ProtocolFactory naive(bool dedup) {
-  return [dedup](NodeId) {
+TEST(ChannelCheckerSim, JudgesWhatTheApplicationReceivedNotWhatTheChannelSays) {
+  const sim::ProtocolFactory lying = [](NodeId) {
     std::vector<std::unique_ptr<Protocol>> v;
-    v.push_back(std::make_unique<NaiveChannel>(dedup));
+    v.push_back(std::make_unique<LyingChannel>(std::make_unique<StreamWorkload>(
+        StreamWorkloadOptions{.interval = std::chrono::milliseconds(50), .max_size = 64})));
     return v;
   };
-}
-
-TEST(ChannelCheckerSim, CatchesAChannelWithoutDeduplication) {
-  // Sessions are drawn from each node's rng; read them back from the observation stream by
-  // running a recorder checker alongside.
-  class SessionTap final : public Checker {
-   public:
-    explicit SessionTap(std::map<NodeId, std::uint64_t>* out) : out_(out) {}
-    std::string_view name() const override { return "tap"; }
-    std::optional<std::string> on_event(const Event& e) override {
-      if (e.kind == EventKind::kObserve && e.what == kObsSession) {
-        (*out_)[e.node] = static_cast<std::uint64_t>(obs_get(e.fields, "ss"));
-      }
-      return std::nullopt;
-    }
-
-   private:
-    std::map<NodeId, std::uint64_t>* out_;
-  };
-  for (bool dedup : {false, true}) {
-    std::map<NodeId, std::uint64_t> sessions;
-    CheckerList checkers = reliable_channel_checkers();
-    checkers.push_back(std::make_unique<SessionTap>(&sessions));
-    sim::Simulator s(opts(dedup ? "loss=0.2" : "dup=0.2", 3, 9), naive(dedup), std::move(checkers));
-    s.run_until(std::chrono::nanoseconds(std::chrono::milliseconds(15)).count());  // all started
-    for (NodeId a = 1; a <= 3; ++a) {
-      auto* n = static_cast<NaiveChannel*>(s.node(a)->find(StreamWorkload::kId));
-      for (const auto& [b, ss] : sessions) {
-        if (b != a) n->known_[b] = ss;
-      }
-    }
+  for (bool reliable : {true, false}) {
+    sim::Simulator s(opts("none", 3, 9), lying,
+                     reliable ? reliable_channel_checkers() : best_effort_channel_checkers());
     const auto r = s.run();
-    ASSERT_TRUE(r.violation) << "dedup=" << dedup;
-    // Without dedup the network's duplicates surface; with dedup but no retransmission, losses do.
-    EXPECT_NE(r.violation->message.find(dedup ? "loss" : "duplicate"), std::string::npos)
+    ASSERT_TRUE(r.violation) << "reliable=" << reliable;
+    EXPECT_NE(r.violation->message.find("other bytes than were sent"), std::string::npos)
         << r.violation->message;
   }
+}
+
+TEST(ChannelOptions, UnusableOptionsAreRefusedWithTheReason) {
+  const auto make = [](const ProtocolSpec& spec, ProtocolOptions o) {
+    return spec.make(o).status();
+  };
+  const auto rel = reliable_stream_spec();
+  const auto be = best_effort_stream_spec();
+  EXPECT_NE(make(rel, {{"max_size", "70000"}}).message().find("exceeds max_payload"),
+            std::string::npos);
+  EXPECT_NE(make(be, {{"max_payload", "100"}}).message().find("exceeds max_payload"),
+            std::string::npos);
+  EXPECT_NE(make(rel, {{"give_up", "0s"}}).message().find("give_up"), std::string::npos);
+  EXPECT_NE(make(rel, {{"rto_min", "0s"}}).message().find("rto_min"), std::string::npos);
+  EXPECT_NE(make(rel, {{"interval", "0s"}}).message().find("interval"), std::string::npos);
+  EXPECT_NE(make(rel, {{"mutant", "B9"}}).message().find("not a rule"), std::string::npos);
+  EXPECT_TRUE(make(rel, {{"mutant", "RC1"}}).is_ok());
 }
 
 // Acceptance: 1,000 swarm seeds on 5 nodes (each its own mix of loss, duplication, reordering,
 // latency shapes, partitions, crashes/restarts, pauses, clogs and clock faults), zero violations,
 // and the first seed replays to the same trace hash.
 TEST(ReliableChannelSim, SwarmThousandSeedsNoViolations) {
-  sim::SweepOptions so;
-  so.seeds = sim::acceptance_seeds();
-  so.nodes = 5;
-  so.duration = std::chrono::seconds(10);
-  so.stabilize = std::chrono::seconds(5);
-  const auto r = sim::run_sweep(so, reliable_stream(), [] { return reliable_channel_checkers(); });
-  for (const auto& v : r.violations) {
-    ADD_FAILURE() << "seed " << v.seed << " [" << v.violation.checker << "] " << v.violation.message
-                  << "\n  faults: " << v.faults;
-  }
-  EXPECT_EQ(r.seeds, so.seeds);
-  EXPECT_TRUE(r.replay_matches);
-  EXPECT_GT(r.events, so.seeds * 1000);
-  std::printf(
-      "reliable-stream swarm: %llu seeds, %llu events, %.1fs wall, %.0f events/s, trace hash "
-      "%016llx\n",
-      static_cast<unsigned long long>(r.seeds), static_cast<unsigned long long>(r.events),
-      r.wall_seconds, r.events_per_sec(), static_cast<unsigned long long>(r.first_trace_hash));
+  const auto r = sim::expect_swarm_clean(catalog()[0], {}, {.nodes = 5});
+  EXPECT_GT(r.events, r.seeds * 1000);
+}
+
+TEST(BestEffortChannelSim, SwarmThousandSeedsNoViolations) {
+  const auto r = sim::expect_swarm_clean(catalog()[1], {}, {.nodes = 5});
+  EXPECT_GT(r.events, r.seeds * 1000);
 }
 
 }  // namespace

@@ -101,43 +101,39 @@ void ReliableChannel::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) 
 
 std::string ReliableChannel::status_json() const {
   const auto& s = stats_;
-  std::string out = "{\"kind\":\"reliable\",\"sent\":" + std::to_string(s.sent) +
-                    ",\"delivered\":" + std::to_string(s.delivered) +
-                    ",\"retransmissions\":" + std::to_string(s.retransmissions) +
-                    ",\"duplicates\":" + std::to_string(s.duplicates) +
-                    ",\"corrupt\":" + std::to_string(s.corrupt) +
-                    ",\"malformed\":" + std::to_string(s.malformed) +
-                    ",\"rejected\":" + std::to_string(s.rejected) +
-                    ",\"resets\":" + std::to_string(s.resets) +
-                    ",\"unreachable\":" + std::to_string(s.unreachable) + ",\"peers\":{";
-  bool first = true;
+  nlohmann::json peers = nlohmann::json::object();
   for (const auto& [peer, o] : out_) {
-    if (!first) out += ',';
-    first = false;
     std::size_t sacked = 0;
     for (const auto& m : o->unacked) sacked += m.sacked ? 1 : 0;
-    out +=
-        "\"" + std::to_string(peer) + "\":{\"in_flight\":" + std::to_string(o->count()) +
-        ",\"base\":" + std::to_string(o->unacked.empty() ? o->next_seq : o->unacked.front().seq) +
-        ",\"next\":" + std::to_string(o->next_seq) + ",\"sacked\":" + std::to_string(sacked) +
-        ",\"timer\":" + (o->timer != 0 ? "true" : "false") +
-        ",\"bytes\":" + std::to_string(o->bytes) +
-        ",\"srtt_us\":" + std::to_string(o->rtt.srtt().count() / 1000) +
-        ",\"rto_us\":" + std::to_string(o->rtt.current().count() / 1000) + "}";
+    peers[std::to_string(peer)] = {
+        {"in_flight", o->count()},
+        {"base", o->unacked.empty() ? o->next_seq : o->unacked.front().seq},
+        {"next", o->next_seq},
+        {"sacked", sacked},
+        {"timer", o->timer != 0},
+        {"bytes", o->bytes},
+        {"srtt_us", o->rtt.srtt().count() / 1000},
+        {"rto_us", o->rtt.current().count() / 1000}};
   }
-  out += "},\"receiving\":{";
-  first = true;
+  nlohmann::json receiving = nlohmann::json::object();
   for (const auto& [peer, p] : in_) {
     for (const auto& [ss, in] : p->streams) {
-      if (!first) out += ',';
-      first = false;
-      out += "\"" + std::to_string(peer) + "/" + std::to_string(ss % 10000) +
-             "\":{\"next\":" + std::to_string(in.next) +
-             ",\"buffered\":" + std::to_string(in.out_of_order.size()) + "}";
+      receiving[std::to_string(peer) + "/" + std::to_string(ss % 10000)] = {
+          {"next", in.next}, {"buffered", in.out_of_order.size()}};
     }
   }
-  out += "}}";
-  return with_channel_status(inner().status_json(), out);
+  return with_channel_status(inner().status_json(), {{"kind", "reliable"},
+                                                     {"sent", s.sent},
+                                                     {"delivered", s.delivered},
+                                                     {"retransmissions", s.retransmissions},
+                                                     {"duplicates", s.duplicates},
+                                                     {"corrupt", s.corrupt},
+                                                     {"malformed", s.malformed},
+                                                     {"rejected", s.rejected},
+                                                     {"resets", s.resets},
+                                                     {"unreachable", s.unreachable},
+                                                     {"peers", std::move(peers)},
+                                                     {"receiving", std::move(receiving)}});
 }
 
 }  // namespace synod::channel

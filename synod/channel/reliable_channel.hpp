@@ -13,6 +13,22 @@
 // in: that frame was sent after the believed life was heard from, so the nacking life is newer.
 // Adopting a new session over a known one is a restart of the peer: the old stream's unacknowledged
 // messages are dropped, the inner protocol hears PeerEvent::kRestarted, and a new stream starts.
+//
+// Rules (tags cited at the branches that carry them out; each has a mutant, channel_catalog.cpp):
+//  RC1 in order: a data frame is handed to the inner protocol only when every lower seq of its
+//      stream has been; frames above `next` wait in the reordering buffer (bounded by the window).
+//  RC2 no duplicates: a frame below `next` or already buffered is acknowledged again, never
+//      delivered again.
+//  RC3 acknowledgement: an ack's cum is the highest seq delivered in order and its sack ranges
+//      name only buffered frames; a sender frees a message only once it is acknowledged.
+//  RC4 retransmission: when the (RTT-based, backed-off) timer fires, every unacknowledged frame
+//      not selectively acknowledged is sent again; after give_up kUnreachable is reported once and
+//      retransmission goes on.
+//  RC5 sessions: a receiver accepts data only when it names the receiver's own session; any other
+//      frame is answered with a nack naming the current session.
+//  RC6 restart: a sender adopts a new receiver session only from a nack echoing the session it
+//      believes in; the old stream's unacknowledged messages are dropped (reported as ch.reset and
+//      PeerEvent::kRestarted) and the new stream starts at seq 1.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +41,7 @@
 #include "synod/channel/channel_frame.hpp"
 #include "synod/channel/channel_layer.hpp"
 #include "synod/channel/rtt_estimator.hpp"
+#include "synod/node/mutant.hpp"
 
 namespace synod::channel {
 
@@ -39,6 +56,7 @@ struct ReliableOptions {
   // Without any acknowledgement for this long, kUnreachable is reported (once per outage) and
   // retransmission goes on at the backed-off timeout.
   Duration give_up = std::chrono::seconds(3);
+  Mutant mutant = {};  // test-only: breaks one rule above (synod/node/mutant.hpp)
 };
 
 // Sender lives of one peer a receiver keeps stream state for; older ones are retired.
@@ -86,7 +104,7 @@ class ReliableChannel final : public ChannelLayer {
  protected:
   void app_send(Context& base, NodeId to, Bytes payload) override;
   bool app_writable(NodeId to) const override;
-  void on_channel_timer(Context& base, std::uint64_t tag) override;
+  void on_channel_timer(Context& base, TimerTag tag) override;
 
  private:
   struct Outgoing;
@@ -115,6 +133,8 @@ class ReliableChannel final : public ChannelLayer {
   InStream* in_stream(NodeId from, std::uint64_t sender_session);
   void send_ack(Context& base, NodeId to, std::uint64_t sender_session, const InStream& in);
   void send_nack(Context& base, NodeId to, const ChannelFrame& f);
+  void deliver(Context& base, NodeId from, std::uint64_t sender_session, std::uint64_t seq,
+               ByteView payload);
 
   ReliableOptions options_;
   FrameLimits limits_;

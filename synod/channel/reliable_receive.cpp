@@ -16,8 +16,8 @@ void ReliableChannel::on_data(Context& base, NodeId from, ChannelFrame& f) {
     ++stats_.malformed;
     return;
   }
-  if (f.dst != session_) {
-    // Addressed to an earlier life of ours (or sent before the peer knew us): tell the sender
+  if (f.dst != session_ && !options_.mutant.breaks("RC5")) {
+    // RC5: addressed to an earlier life of ours (or sent before the peer knew us): tell the sender
     // who we are now; its stream to the old life is over.
     ++stats_.stale;
     send_nack(base, from, f);
@@ -30,8 +30,9 @@ void ReliableChannel::on_data(Context& base, NodeId from, ChannelFrame& f) {
   }
   in->last_active = ++activity_;
   if (f.seq < in->next || in->out_of_order.count(f.seq) != 0) {
-    ++stats_.duplicates;  // our ack was lost or is slow: repeat it
+    ++stats_.duplicates;  // RC2: our ack was lost or is slow: repeat it, deliver nothing
     send_ack(base, from, f.src, *in);
+    if (options_.mutant.breaks("RC2")) deliver(base, from, f.src, f.seq, f.payload);
     return;
   }
   if (f.seq - in->next >= options_.window) {
@@ -39,6 +40,8 @@ void ReliableChannel::on_data(Context& base, NodeId from, ChannelFrame& f) {
     send_ack(base, from, f.src, *in);
     return;
   }
+  // RC1: only the next seq goes up; anything above it waits for the hole below.
+  if (options_.mutant.breaks("RC1")) in->next = f.seq;
   in->out_of_order.emplace(f.seq, std::move(f.payload));
   std::vector<std::pair<std::uint64_t, Bytes>> ready;
   for (auto it = in->out_of_order.find(in->next); it != in->out_of_order.end();
@@ -49,15 +52,18 @@ void ReliableChannel::on_data(Context& base, NodeId from, ChannelFrame& f) {
   }
   send_ack(base, from, f.src, *in);
   // Deliver last: the inner protocol may send from inside on_message, and our state is settled.
-  for (auto& [seq, payload] : ready) {
-    ++stats_.delivered;
-    base.observe(kObsDeliver, {{"peer", from},
-                               {"seq", as_field(seq)},
-                               {"ss", as_field(f.src)},
-                               {"ds", as_field(session_)},
-                               {"hash", as_field(hash64(payload))}});
-    inner_message(base, from, payload);
-  }
+  for (auto& [seq, payload] : ready) deliver(base, from, f.src, seq, payload);
+}
+
+void ReliableChannel::deliver(Context& base, NodeId from, std::uint64_t sender_session,
+                              std::uint64_t seq, ByteView payload) {
+  ++stats_.delivered;
+  base.observe(kObsDeliver, {{"peer", from},
+                             {"seq", as_field(seq)},
+                             {"ss", as_field(sender_session)},
+                             {"ds", as_field(session_)},
+                             {"hash", as_field(hash64(payload))}});
+  inner_message(base, from, payload);
 }
 
 ReliableChannel::InStream* ReliableChannel::in_stream(NodeId from, std::uint64_t sender_session) {
@@ -87,7 +93,8 @@ void ReliableChannel::send_ack(Context& base, NodeId to, std::uint64_t sender_se
   f.kind = static_cast<std::uint32_t>(FrameKind::kAck);
   f.src = session_;
   f.dst = sender_session;
-  f.cum = in.next - 1;
+  f.cum = in.next - 1;                                 // RC3: what was delivered in order
+  if (options_.mutant.breaks("RC3")) f.cum = in.next;  // claims the hole as received
   // Contiguous runs of the reordering buffer, lowest first: the lowest holes matter most.
   for (const auto& [seq, payload] : in.out_of_order) {
     if (!f.sack.empty() && f.sack.back() + 1 == seq) {

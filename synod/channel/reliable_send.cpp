@@ -55,13 +55,18 @@ void ReliableChannel::send_probe(Context& base, NodeId to) {
   base.send(to, seal(f));
 }
 
+namespace {
+enum class Timer : std::uint8_t { kRetransmit = 1 };  // value: the peer
+}  // namespace
+
 void ReliableChannel::arm(Context& base, NodeId to, OutStream& o) {
   if (o.timer != 0) base.cancel_timer(o.timer);
-  o.timer = set_channel_timer(base, o.rtt.current(), to);
+  o.timer = set_channel_timer(base, o.rtt.current(), Timer::kRetransmit, to);
 }
 
-void ReliableChannel::on_channel_timer(Context& base, std::uint64_t tag) {
-  const auto to = static_cast<NodeId>(tag);
+void ReliableChannel::on_channel_timer(Context& base, TimerTag tag) {
+  if (tag.kind<Timer>() != Timer::kRetransmit) return;
+  const auto to = static_cast<NodeId>(tag.value());
   auto it = out_.find(to);
   if (it == out_.end()) return;
   OutStream& o = *it->second;
@@ -70,8 +75,8 @@ void ReliableChannel::on_channel_timer(Context& base, std::uint64_t tag) {
   o.rtt.back_off();
   if (o.peer_session == 0) {
     send_probe(base, to);
-  } else {
-    for (Outgoing& m : o.unacked) {
+  } else if (!options_.mutant.breaks("RC4")) {
+    for (Outgoing& m : o.unacked) {  // RC4: resend what the receiver has not acknowledged
       if (m.sacked) continue;
       m.retransmitted = true;
       ++stats_.retransmissions;
@@ -140,7 +145,7 @@ bool ReliableChannel::apply_ack(Context& base, OutStream& o, const ChannelFrame&
   // RTT from the newest frame this ack acknowledges for the first time, if it was sent only once
   // (Karn): that frame's arrival is most likely what triggered the ack.
   std::optional<Duration> sample;
-  while (!o.unacked.empty() && o.unacked.front().seq <= f.cum) {
+  while (!o.unacked.empty() && o.unacked.front().seq <= f.cum) {  // RC3: free only what is acked
     const Outgoing& m = o.unacked.front();
     if (!m.retransmitted && !m.sacked) sample = base.now() - m.first_sent;
     o.bytes -= m.payload.size();
@@ -178,7 +183,7 @@ void ReliableChannel::fast_retransmit(Context& base, NodeId to, OutStream& o) {
 
 void ReliableChannel::on_nack(Context& base, NodeId from, const ChannelFrame& f) {
   auto it = out_.find(from);
-  // Only a nack echoing the session we believe in proves a newer life (see the header).
+  // RC6: only a nack echoing the session we believe in proves a newer life (see the header).
   if (f.dst != session_ || it == out_.end() || f.echo != it->second->peer_session ||
       f.src == it->second->peer_session) {
     ++stats_.stale;
@@ -193,7 +198,7 @@ void ReliableChannel::on_nack(Context& base, NodeId from, const ChannelFrame& f)
     const std::size_t dropped = o.unacked.size();
     for (const Outgoing& m : o.unacked) o.bytes -= m.payload.size();
     o.unacked.clear();
-    o.next_seq = 1;
+    if (!options_.mutant.breaks("RC6")) o.next_seq = 1;  // RC6: the new stream starts at 1
     ++stats_.resets;
     stats_.dropped_on_reset += dropped;
     base.observe(kObsReset, {{"peer", from},

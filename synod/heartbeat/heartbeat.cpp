@@ -1,17 +1,18 @@
 #include "synod/heartbeat/heartbeat.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "synod/channel/best_effort_channel.hpp"
 #include "synod/heartbeat/heartbeat_messages.hpp"
+#include "synod/node/timer_tag.hpp"
 
 namespace synod {
 namespace {
 
-constexpr std::uint64_t kBeatTimer = 1;
-constexpr std::uint64_t kRetryStartTimer = 2;
+enum class Timer : std::uint8_t { kBeat = 1, kRetryStart = 2 };
 constexpr std::string_view kIncarnationKey = "incarnation";
 
 // Beats are spread over [0.9, 1.1] x interval so nodes do not fall into lock step.
@@ -28,7 +29,7 @@ bool newer(std::uint64_t inc_a, std::uint64_t ctr_a, std::uint64_t inc_b, std::u
 
 Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts) {
   for (const auto& [key, value] : opts) {
-    if (key != "interval" && key != "timeout" && key != "fanout") {
+    if (key != "interval" && key != "timeout" && key != "fanout" && key != kMutantOption) {
       return invalid_argument("heartbeat: unknown option '" + key +
                               "' (interval, timeout, fanout)");
     }
@@ -43,9 +44,15 @@ Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts) {
   o.interval = *interval;
   o.timeout = *timeout;
   o.fanout = static_cast<std::uint32_t>(*fanout);
+  if (o.interval < std::chrono::milliseconds(1)) {
+    return invalid_argument("heartbeat: interval must be at least 1ms (a beat per tick at most)");
+  }
   if (o.timeout < 2 * o.interval) {
     return invalid_argument("heartbeat: timeout must be at least 2 x interval");
   }
+  auto mutant = parse_mutant(opts, {"HB1", "HB2", "HB3", "HB4", "HB5", "HB6"});
+  if (!mutant) return mutant.status();
+  o.mutant = *mutant;
   return o;
 }
 
@@ -65,11 +72,12 @@ void Heartbeat::on_start(Context& ctx) {
     }
     previous = decoded->incarnation;
   }
+  if (options_.mutant.breaks("HB1")) previous = 0;  // HB1: the durable incarnation is bumped
   const HeartbeatDurable next{previous + 1};
   const Bytes record = wire::encode(next);
   if (!ctx.storage().put(kIncarnationKey, record).is_ok() || !ctx.storage().sync().is_ok()) {
     ctx.log("cannot persist incarnation; retrying");
-    ctx.set_timer(options_.interval, kRetryStartTimer);
+    ctx.set_timer(options_.interval, TimerTag::of(Timer::kRetryStart).raw());
     return;
   }
   incarnation_ = next.incarnation;
@@ -77,21 +85,23 @@ void Heartbeat::on_start(Context& ctx) {
   view_.clear();
   for (NodeId peer : ctx.peers()) view_[peer] = PeerView{0, 0, now_, false};
   ctx.observe("incarnation", {{"inc", static_cast<std::int64_t>(incarnation_)}});
-  ctx.set_timer(jittered(ctx.rng(), options_.interval), kBeatTimer);
+  ctx.set_timer(jittered(ctx.rng(), options_.interval), TimerTag::of(Timer::kBeat).raw());
 }
 
 void Heartbeat::on_timer(Context& ctx, std::uint64_t tag) {
   now_ = ctx.now();
-  if (tag == kRetryStartTimer) {
+  const auto kind = TimerTag::from(tag).kind<Timer>();
+  if (kind == Timer::kRetryStart) {
     on_start(ctx);
     return;
   }
+  if (kind != Timer::kBeat) return;
   beat(ctx);
-  ctx.set_timer(jittered(ctx.rng(), options_.interval), kBeatTimer);
+  ctx.set_timer(jittered(ctx.rng(), options_.interval), TimerTag::of(Timer::kBeat).raw());
 }
 
 void Heartbeat::beat(Context& ctx) {
-  ++counter_;
+  if (!options_.mutant.breaks("HB2") || counter_ == 0) ++counter_;  // HB2
   ctx.observe("beat", {{"inc", static_cast<std::int64_t>(incarnation_)},
                        {"ctr", static_cast<std::int64_t>(counter_)}});
   gossip(ctx);
@@ -109,7 +119,9 @@ void Heartbeat::gossip(Context& ctx) {
   // Pick `fanout` distinct random peers (partial Fisher-Yates over the peer list).
   auto& targets = scratch_targets_;
   targets.assign(ctx.peers().begin(), ctx.peers().end());
-  const std::size_t k = std::min<std::size_t>(options_.fanout, targets.size());
+  // HB3: min(fanout, peers) distinct targets (mutant: one more than that, when there is one).
+  const std::size_t k = std::min<std::size_t>(
+      options_.fanout + (options_.mutant.breaks("HB3") ? 1 : 0), targets.size());
   if (k == 0) return;
   for (std::size_t i = 0; i < k; ++i) {
     std::swap(targets[i], targets[i + ctx.rng().below(targets.size() - i)]);
@@ -121,7 +133,8 @@ void Heartbeat::gossip(Context& ctx) {
 
 void Heartbeat::check_timeouts(Context& ctx) {
   for (auto& [peer, v] : view_) {
-    if (!v.suspected && now_ - v.last_advance > options_.timeout) {
+    if (options_.mutant.breaks("HB5")) break;
+    if (!v.suspected && now_ - v.last_advance > options_.timeout) {  // HB5
       v.suspected = true;
       ctx.observe("suspect", {{"peer", peer}});
     }
@@ -143,14 +156,19 @@ void Heartbeat::on_message(Context& ctx, NodeId from, ByteView payload) {
     auto it = view_.find(e.node);
     if (it == view_.end()) continue;  // ourselves, or not a member
     PeerView& v = it->second;
-    if (!newer(e.incarnation, e.counter, v.incarnation, v.counter)) continue;
+    // HB4: only a newer (incarnation, counter) is adopted (mutant: any other one too).
+    const bool same = e.incarnation == v.incarnation && e.counter == v.counter;
+    if (!newer(e.incarnation, e.counter, v.incarnation, v.counter) &&
+        (!options_.mutant.breaks("HB4") || same)) {
+      continue;
+    }
     v.incarnation = e.incarnation;
     v.counter = e.counter;
     v.last_advance = now_;
     ctx.observe("learn", {{"peer", e.node},
                           {"inc", static_cast<std::int64_t>(e.incarnation)},
                           {"ctr", static_cast<std::int64_t>(e.counter)}});
-    if (v.suspected) {
+    if (v.suspected && !options_.mutant.breaks("HB6")) {  // HB6: advancing again: trusted
       v.suspected = false;
       ctx.observe("trust", {{"peer", e.node}});
     }
@@ -158,21 +176,18 @@ void Heartbeat::on_message(Context& ctx, NodeId from, ByteView payload) {
 }
 
 std::string Heartbeat::status_json() const {
-  std::string out = "{\"incarnation\":" + std::to_string(incarnation_) +
-                    ",\"counter\":" + std::to_string(counter_) +
-                    ",\"decode_errors\":" + std::to_string(decode_errors_) + ",\"peers\":{";
-  bool first = true;
+  nlohmann::json peers = nlohmann::json::object();
   for (const auto& [peer, v] : view_) {
-    if (!first) out += ',';
-    first = false;
-    const auto age_ms = (now_ - v.last_advance).count() / 1'000'000;
-    out +=
-        "\"" + std::to_string(peer) + "\":{\"state\":\"" + (v.suspected ? "suspected" : "alive") +
-        "\",\"incarnation\":" + std::to_string(v.incarnation) +
-        ",\"counter\":" + std::to_string(v.counter) + ",\"age_ms\":" + std::to_string(age_ms) + "}";
+    peers[std::to_string(peer)] = {{"state", v.suspected ? "suspected" : "alive"},
+                                   {"incarnation", v.incarnation},
+                                   {"counter", v.counter},
+                                   {"age_ms", (now_ - v.last_advance).count() / 1'000'000}};
   }
-  out += "}}";
-  return out;
+  return nlohmann::json{{"incarnation", incarnation_},
+                        {"counter", counter_},
+                        {"decode_errors", decode_errors_},
+                        {"peers", std::move(peers)}}
+      .dump();
 }
 
 // Deployed over the best-effort channel: a gossip message arrives intact or not at all, so a

@@ -6,6 +6,15 @@
 // has not advanced for `timeout` on the local clock is suspected; hearing a newer value for it
 // trusts it again. Observations: "incarnation" {inc}, "beat" {inc, ctr}, "learn" {peer, inc, ctr},
 // "suspect" {peer}, "trust" {peer}.
+//
+// Rules (tags cited at the branches; each has a mutant, heartbeat_checker.cpp's catalog):
+//  HB1 incarnation: every start bumps the durable incarnation and syncs it before the first beat.
+//  HB2 counter: every beat (each interval, jittered by +-10%) increments the counter.
+//  HB3 gossip: every beat sends the table to min(fanout, peers) distinct random peers: exactly
+//      that many messages per node per interval.
+//  HB4 learn: an entry is adopted only when its (incarnation, counter) is newer than the known one.
+//  HB5 suspect: a peer whose entry has not advanced for `timeout` is suspected (checked per beat).
+//  HB6 trust: a suspected peer whose entry advances is trusted again.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +25,7 @@
 
 #include "synod/check/catalog.hpp"
 #include "synod/heartbeat/heartbeat_messages.hpp"
+#include "synod/node/mutant.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
 #include "synod/node/registry.hpp"
@@ -26,6 +36,7 @@ struct HeartbeatOptions {
   Duration interval = std::chrono::milliseconds(100);
   Duration timeout = std::chrono::milliseconds(1000);
   std::uint32_t fanout = 3;
+  Mutant mutant = {};  // test-only: breaks one rule above
 };
 
 Result<HeartbeatOptions> parse_heartbeat_options(const ProtocolOptions& opts);

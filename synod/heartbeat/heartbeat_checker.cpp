@@ -1,5 +1,6 @@
 #include "synod/heartbeat/heartbeat_checker.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -19,7 +20,10 @@ struct Stamp {
 
 class HeartbeatChecker final : public Checker {
  public:
+  explicit HeartbeatChecker(const HeartbeatOptions& o)
+      : window_(o.timeout + 6 * o.interval + std::chrono::milliseconds(200)) {}
   std::string_view name() const override { return "heartbeat"; }
+  Duration liveness_window() const override { return window_; }
 
   std::optional<std::string> on_event(const Event& e) override {
     switch (e.kind) {
@@ -98,24 +102,108 @@ class HeartbeatChecker final : public Checker {
     return std::nullopt;
   }
 
+  Duration window_;
   std::map<NodeId, std::int64_t> last_incarnation_;
   std::map<NodeId, Stamp> reached_;
   std::map<std::pair<NodeId, NodeId>, Stamp> belief_;  // (observer, peer)
   std::map<NodeId, std::set<NodeId>> suspected_;
 };
 
+// H6: counted per input of each node from the driver's kSend events.
+class FanoutChecker final : public Checker {
+ public:
+  explicit FanoutChecker(std::uint32_t fanout) : fanout_(fanout) {}
+  std::string_view name() const override { return "heartbeat-messages"; }
+
+  std::optional<std::string> on_event(const Event& e) override {
+    switch (e.kind) {
+      case EventKind::kStart:
+      case EventKind::kRecover:
+      case EventKind::kCrash:
+      case EventKind::kTimer:
+      case EventKind::kDeliver: {
+        auto v = close_input(e.node);
+        if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) nodes_.insert(e.node);
+        return v;
+      }
+      case EventKind::kSend:
+        if (e.protocol != Heartbeat::kId) return std::nullopt;
+        {
+          Input& in = inputs_[e.node];
+          if (!in.beat) {
+            return "H6: node " + std::to_string(e.node) + " sent to node " +
+                   std::to_string(e.peer) + " outside a beat";
+          }
+          if (!in.to.insert(e.peer).second) {
+            return "H6: node " + std::to_string(e.node) + " gossiped twice to node " +
+                   std::to_string(e.peer) + " in one beat";
+          }
+        }
+        return std::nullopt;
+      case EventKind::kObserve:
+        if (e.protocol == Heartbeat::kId && e.what == "beat") inputs_[e.node].beat = true;
+        return std::nullopt;
+      default: return std::nullopt;
+    }
+  }
+
+ private:
+  struct Input {
+    bool beat = false;
+    std::set<NodeId> to;
+  };
+
+  std::optional<std::string> close_input(NodeId n) {
+    const auto it = inputs_.find(n);
+    if (it == inputs_.end()) return std::nullopt;
+    const Input in = std::move(it->second);
+    inputs_.erase(it);
+    if (!in.beat) return std::nullopt;
+    const std::size_t want = std::min<std::size_t>(fanout_, nodes_.size() - 1);
+    if (in.to.size() != want) {
+      return "H6: node " + std::to_string(n) + " sent " + std::to_string(in.to.size()) +
+             " gossip messages in a beat, not min(fanout, n - 1) = " + std::to_string(want);
+    }
+    return std::nullopt;
+  }
+
+  std::uint32_t fanout_;
+  std::set<NodeId> nodes_;
+  std::map<NodeId, Input> inputs_;
+};
+
 }  // namespace
 
-CheckerList heartbeat_checkers() {
+CheckerList heartbeat_checkers(const HeartbeatOptions& options) {
   CheckerList list;
-  list.push_back(std::make_unique<HeartbeatChecker>());
+  list.push_back(std::make_unique<HeartbeatChecker>(options));
+  list.push_back(std::make_unique<FanoutChecker>(options.fanout));
   return list;
 }
 
 Catalog heartbeat::catalog() {
-  return {{.spec = heartbeat_spec(),
-           .checkers = fixed_checkers([] { return heartbeat_checkers(); }),
-           .protocols = {kHeartbeatProtocol}}};
+  const auto m = [](std::string tag, std::string rule, std::string by) {
+    return MutantSpec{.tag = std::move(tag), .rule = std::move(rule), .caught_by = std::move(by)};
+  };
+  return {
+      {.spec = heartbeat_spec(),
+       .checkers =
+           [](const ProtocolOptions& opts) {
+             auto o = parse_heartbeat_options(opts);
+             return heartbeat_checkers(o ? *o : HeartbeatOptions{});
+           },
+       .protocols = {kHeartbeatProtocol},
+       .options = {{"interval", "100ms", "gap between beats (jittered by 10%)"},
+                   {"timeout", "1s", "silence before a peer is suspected"},
+                   {"fanout", "3", "peers gossiped to per beat"}},
+       .mutants = {
+           m("HB1", "starts every life at incarnation 1 (ignores the durable one)", "heartbeat"),
+           m("HB2", "never increments its counter", "heartbeat"),
+           m("HB3", "gossips to fanout + 1 peers per beat", "heartbeat-messages"),
+           m("HB4", "adopts older entries too", "heartbeat"),
+           m("HB5", "never suspects anyone", "heartbeat"),
+           m("HB6", "never trusts a suspected peer again", "heartbeat"),
+       }}};
 }
 
 }  // namespace synod

@@ -1,5 +1,9 @@
 #include "synod/snapshot/bank.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "synod/node/timer_tag.hpp"
+
 #include <algorithm>
 
 namespace synod::snapshot {
@@ -40,13 +44,17 @@ bool Bank::save(Context& ctx) {
   return ctx.storage().put(kAccountKey, wire::encode(account_)).is_ok();
 }
 
+namespace {
+enum class Timer : std::uint8_t { kTransfer = 1 };
+}  // namespace
+
 void Bank::schedule(Context& ctx) {
   const std::int64_t mean = options_.interval.count();
-  ctx.set_timer(Duration(ctx.rng().between(0, 2 * mean)), 0);
+  ctx.set_timer(Duration(ctx.rng().between(0, 2 * mean)), TimerTag::of(Timer::kTransfer).raw());
 }
 
 void Bank::on_timer(Context& ctx, std::uint64_t tag) {
-  (void)tag;
+  if (TimerTag::from(tag).kind<Timer>() != Timer::kTransfer) return;
   schedule(ctx);
   const auto peers = ctx.peers();
   if (peers.empty() || account_.balance <= 0) return;
@@ -152,10 +160,11 @@ std::string Bank::summary_json(const GlobalState& state) const {
 }
 
 std::string Bank::status_json() const {
-  return "{\"balance\":" + std::to_string(account_.balance) +
-         ",\"transfers_sent\":" + std::to_string(sent_) +
-         ",\"transfers_received\":" + std::to_string(received_) +
-         ",\"malformed\":" + std::to_string(malformed_) + "}";
+  return nlohmann::json{{"balance", account_.balance},
+                        {"transfers_sent", sent_},
+                        {"transfers_received", received_},
+                        {"malformed", malformed_}}
+      .dump();
 }
 
 }  // namespace synod::snapshot

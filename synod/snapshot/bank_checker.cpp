@@ -9,6 +9,7 @@
 
 #include "synod/snapshot/bank.hpp"
 #include "synod/snapshot/global_state.hpp"
+#include "synod/snapshot/marker_checker.hpp"
 #include "synod/snapshot/snapshottable.hpp"
 
 namespace synod::snapshot {
@@ -40,8 +41,9 @@ std::string str(const SnapshotId& id) {
 
 class BankChecker final : public Checker {
  public:
-  explicit BankChecker(Duration timeout) : timeout_ns_(timeout.count()) {}
+  explicit BankChecker(BankCheckerOptions o) : options_(o), timeout_ns_(o.timeout.count()) {}
   std::string_view name() const override { return "bank-snapshot"; }
+  Duration liveness_window() const override { return options_.liveness_window(); }
 
   std::optional<std::string> on_event(const Event& e) override {
     now_ns_ = e.time_ns;
@@ -68,10 +70,12 @@ class BankChecker final : public Checker {
       recording_[{id.initiator, id.seq, e.node, get("nonce")}] = history_[e.node].size();
     } else if (e.what == "snap.start") {
       started_[id] = e.time_ns;
-      if (healed_ns_ >= 0 && first_start_after_heal_ns_ < 0) first_start_after_heal_ns_ = e.time_ns;
+      if (healed_ns_ >= 0 && e.time_ns >= healed_ns_ + options_.settle.count()) {
+        started_calm_[id] = e.time_ns;
+      }
     } else if (e.what == "snap.done" || e.what == "snap.abort") {
       started_.erase(id);
-      if (e.what == "snap.done" && healed_ns_ >= 0) ++completed_after_heal_;
+      if (e.what == "snap.done" && started_calm_.count(id) != 0) ++completed_calm_;
     } else if (e.what == "bank.part") {
       pending_[id].parts.push_back(
           {static_cast<NodeId>(get("node")), get("nonce"), get("balance")});
@@ -88,17 +92,23 @@ class BankChecker final : public Checker {
 
   std::optional<std::string> at_quiescence(std::span<const NodeId> up,
                                            std::span<const NodeId> down) override {
-    if (!down.empty() || up.empty() || healed_ns_ < 0) return std::nullopt;
+    // L1a: the initiator's timeout ends every snapshot (started_ forgets those whose initiator
+    // crashed).
     for (const auto& [id, t] : started_) {
-      if (t > healed_ns_ && now_ns_ - t > 2 * timeout_ns_) {
+      if (now_ns_ - t > 2 * timeout_ns_) {
         return "L1: " + str(id) + " started " + std::to_string(t / 1'000'000) +
-               " ms into the run, after healing, neither completed nor aborted";
+               " ms into the run, neither completed nor aborted within 2 x timeout";
       }
     }
-    const bool due =
-        first_start_after_heal_ns_ >= 0 && now_ns_ - first_start_after_heal_ns_ > timeout_ns_;
-    if (due && completed_after_heal_ == 0) {
-      return std::string("L1: every node is up and the network healed, yet no snapshot completed");
+    if (!down.empty() || up.empty() || healed_ns_ < 0) return std::nullopt;
+    // L1b: judged on snapshots that had time to complete.
+    std::size_t due = 0;
+    for (const auto& [id, t] : started_calm_) {
+      due += now_ns_ - t >= options_.complete_within.count() ? 1 : 0;
+    }
+    if (due > 0 && completed_calm_ == 0) {
+      return "L1: every node is up and the network healed, yet none of the " + std::to_string(due) +
+             " snapshots started since completed";
     }
     return std::nullopt;
   }
@@ -190,10 +200,10 @@ class BankChecker final : public Checker {
     return std::nullopt;
   }
 
+  BankCheckerOptions options_;
   std::int64_t timeout_ns_;
   std::int64_t now_ns_ = 0;
   std::int64_t healed_ns_ = -1;
-  std::int64_t first_start_after_heal_ns_ = -1;
   std::map<NodeId, std::int64_t> initial_;
   std::map<NodeId, std::int64_t> balance_;
   std::map<MessageId, std::int64_t> sent_;
@@ -201,15 +211,22 @@ class BankChecker final : public Checker {
   std::map<NodeId, std::vector<Move>> history_;
   std::map<RecordKey, std::size_t> recording_;
   std::map<SnapshotId, std::int64_t> started_;
+  std::map<SnapshotId, std::int64_t> started_calm_;  // started `settle` after the heal
   std::map<SnapshotId, Pending> pending_;
-  std::uint64_t completed_after_heal_ = 0;
+  std::uint64_t completed_calm_ = 0;
 };
 
 }  // namespace
 
-CheckerList bank_checkers(Duration timeout) {
+Duration BankCheckerOptions::liveness_window() const {
+  if (auto_every.count() <= 0) return Duration(0);
+  return settle + 2 * auto_every + complete_within + std::chrono::milliseconds(500);
+}
+
+CheckerList bank_checkers(BankCheckerOptions options) {
   CheckerList list;
-  list.push_back(std::make_unique<BankChecker>(timeout));
+  list.push_back(std::make_unique<BankChecker>(options));
+  list.push_back(marker_checker());
   return list;
 }
 

@@ -10,8 +10,13 @@
 //  S3 the recorded channel states are exactly the transfers in transit across the cut.
 //  S4 conservation: recorded balances + amounts in the channels = the initial total.
 //  S5 the total the initiator reported is that sum.
-//  L1 (simulator only, all nodes up) a snapshot started after healing completes, and every
-//     snapshot started after healing completes or aborts within 2 x timeout: none hangs.
+//  L1 (simulator only, at quiescence) liveness:
+//     L1a no hang: every snapshot whose initiator's life still runs has completed or aborted
+//         within 2 x timeout of its start;
+//     L1b completion: with every node up, a snapshot started at least `settle` after healing and
+//         `complete_within` before the end has completed (at least one such does).
+//     The window (liveness_window) follows the options: a node's next automatic snapshot comes
+//     within 2 x auto_every, so the stabilisation phase is always long enough for L1b to judge.
 #pragma once
 
 #include "synod/check/checker.hpp"
@@ -19,6 +24,17 @@
 
 namespace synod::snapshot {
 
-CheckerList bank_checkers(Duration timeout = std::chrono::seconds(5));
+struct BankCheckerOptions {
+  Duration timeout = std::chrono::seconds(5);     // the snapshot layer's timeout
+  Duration auto_every = std::chrono::seconds(2);  // mean gap between automatic snapshots; 0: none
+  Duration settle = std::chrono::milliseconds(2500);   // channels recover after the heal
+  Duration complete_within = std::chrono::seconds(1);  // a snapshot in a healed cluster
+
+  // How long after healing L1b needs: settle, the longest gap to a node's next snapshot, and the
+  // time it takes to complete (0 when no snapshot starts by itself).
+  Duration liveness_window() const;
+};
+
+CheckerList bank_checkers(BankCheckerOptions options = {});
 
 }  // namespace synod::snapshot

@@ -153,7 +153,7 @@ TEST(BankChecker, X1FlagsLostDoubledAndInventedMoney) {
 TEST(BankChecker, L1FlagsASnapshotThatNeverEnds) {
   Event heal;
   heal.kind = EventKind::kHeal;
-  auto list = bank_checkers(std::chrono::milliseconds(1));
+  auto list = bank_checkers({.timeout = std::chrono::milliseconds(1)});
   heal.time_ns = 1;
   EXPECT_FALSE(list[0]->on_event(heal));
   const ObsField f[] = {{"init", 1}, {"sid", 1}};
@@ -173,6 +173,21 @@ TEST(BankChecker, L1FlagsASnapshotThatNeverEnds) {
   const auto v = list[0]->at_quiescence(up, {});
   ASSERT_TRUE(v);
   EXPECT_NE(v->find("L1"), std::string::npos) << *v;
+}
+
+// L1b could not fire at the defaults before (its window, timeout after the first start after the
+// heal, was longer than the 5 s stabilize phase): now the window follows the options and the
+// simulator lengthens the stabilize phase to it; a mutant that never reports (CL5) is caught.
+TEST(BankChecker, L1WindowFollowsTheOptions) {
+  const BankCheckerOptions defaults;
+  EXPECT_EQ(bank_checkers(defaults)[0]->liveness_window(), defaults.liveness_window());
+  EXPECT_GE(defaults.liveness_window(), defaults.settle + 2 * defaults.auto_every);
+  BankCheckerOptions slower = defaults;
+  slower.auto_every = std::chrono::seconds(10);
+  EXPECT_GT(slower.liveness_window(), defaults.liveness_window() + std::chrono::seconds(15));
+  BankCheckerOptions none = defaults;
+  none.auto_every = Duration(0);
+  EXPECT_EQ(none.liveness_window(), Duration(0));
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ bool SnapshotLayer::initiate(Context& ctx, CommandId cmd) {
   return true;
 }
 
-// Marker sending rule: record the local state, start recording every incoming channel, and send
-// one marker on every outgoing channel before sending anything else on it.
+// Marker sending rule (CL1, CL2): record the local state, start recording every incoming
+// channel, and send one marker on every outgoing channel before sending anything else on it.
 void SnapshotLayer::record(Context& base, const SnapshotId& id) {
   Open o;
   o.state = app_->record_state();
@@ -47,11 +47,16 @@ void SnapshotLayer::record(Context& base, const SnapshotId& id) {
   marker.kind = static_cast<std::uint32_t>(FrameKind::kMarker);
   marker.initiator = id.initiator;
   marker.snapshot = id.seq;
-  for (NodeId peer : base.peers()) send_frame(base, peer, marker);
+  for (NodeId peer : base.peers()) {
+    // CL2: one marker per outgoing channel, observed so the marker checker can count them.
+    if (options_.mutant.breaks("CL2") && peer == base.peers().back()) continue;
+    base.observe("snap.marker", {{"init", id.initiator}, {"sid", field(id.seq)}, {"to", peer}});
+    send_frame(base, peer, marker);
+  }
 }
 
-// Marker receiving rule: the first marker of a snapshot records the state and leaves that channel
-// empty; a later one closes its channel's recording.
+// Marker receiving rule (CL3, CL4): the first marker of a snapshot records the state and leaves
+// that channel empty; a later one closes its channel's recording.
 void SnapshotLayer::on_marker(Context& base, NodeId from, const SnapshotId& id) {
   if (id.initiator != base.self() && out_.count(id.initiator) == 0) {
     ++stats_.malformed;
@@ -67,10 +72,15 @@ void SnapshotLayer::on_marker(Context& base, NodeId from, const SnapshotId& id) 
       ++stats_.markers_ignored;  // the snapshot will time out at its initiator
       return;
     }
-    record(base, id);
+    record(base, id);  // CL3
     it = open_.find(id);
+    // CL3: the channel the first marker came on is empty (mutant: it stays open).
+    if (options_.mutant.breaks("CL3")) return;
   }
-  it->second.channels[from].closed = true;
+  // CL3 / CL4: the marker closes its channel (mutant CL4: only the first marker does).
+  if (!options_.mutant.breaks("CL4") || it->second.channels[from].messages.empty()) {
+    it->second.channels[from].closed = true;
+  }
   maybe_report(base, id);
 }
 
@@ -81,6 +91,7 @@ void SnapshotLayer::maybe_report(Context& base, const SnapshotId& id) {
   for (const auto& [peer, ch] : o.channels) {
     if (!ch.closed) return;
   }
+  if (options_.mutant.breaks("CL5")) return;  // CL5: every channel closed: report
   Frame r;
   r.kind = static_cast<std::uint32_t>(FrameKind::kReport);
   r.initiator = id.initiator;
@@ -153,7 +164,8 @@ void SnapshotLayer::finish(Context& base, const SnapshotId& id) {
 }
 
 void SnapshotLayer::on_timeout(Context& base, const SnapshotId& id) {
-  if (open_.count(id) != 0) forget(id);  // a participant gives up its recording
+  if (options_.mutant.breaks("CL6")) return;  // CL6: a snapshot missing a report is aborted
+  if (open_.count(id) != 0) forget(id);       // a participant gives up its recording
   if (collecting_.count(id) != 0) finish(base, id);
 }
 

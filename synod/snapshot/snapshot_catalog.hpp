@@ -7,6 +7,7 @@
 #include "synod/check/catalog.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/snapshot/bank.hpp"
+#include "synod/snapshot/bank_checker.hpp"
 #include "synod/snapshot/snapshot_layer.hpp"
 
 namespace synod::snapshot {
@@ -19,6 +20,8 @@ struct BankSnapshotConfig {
 Result<BankSnapshotConfig> parse_bank_snapshot_options(const ProtocolOptions& opts);
 std::unique_ptr<Protocol> make_bank_snapshot(const BankSnapshotConfig& config);
 ProtocolSpec bank_snapshot_spec();
+// The bank checker's windows for these options (snapshot timeout, auto_every, the channel's).
+BankCheckerOptions bank_checker_options(const BankSnapshotConfig& config);
 
 // This layer's registry entries (see synod/check/catalog.hpp).
 Catalog catalog();

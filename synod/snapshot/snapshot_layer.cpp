@@ -1,13 +1,13 @@
 #include "synod/snapshot/snapshot_layer.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "synod/core/assert.hpp"
 
 namespace synod::snapshot {
 namespace {
 
-constexpr std::uint64_t kAckTimer = 1;
-constexpr std::uint64_t kAutoTimer = 2;
-constexpr std::uint64_t kTimeoutTimer = 3;  // | serial << 4
+enum class Timer : std::uint8_t { kAck = 1, kAuto = 2, kTimeout = 3 };  // kTimeout: value = serial
 
 // Frames are bounded by the channel's payload limit; anything larger is garbage.
 const wire::Limits kFrameLimits{.max_bytes = (64U << 10U) + 1024,
@@ -28,7 +28,7 @@ T load_record(Context& ctx, std::string_view key) {
 }  // namespace
 
 SnapshotLayer::SnapshotLayer(std::unique_ptr<Snapshottable> app, SnapshotOptions options)
-    : ChannelLayer(std::move(app), kSnapshotTimerBit),
+    : ChannelLayer(std::move(app), TimerLayer::kSnapshot),
       app_(static_cast<Snapshottable*>(&inner())),
       options_(options) {
   SYNOD_ASSERT(options_.timeout.count() > 0);
@@ -42,8 +42,10 @@ void SnapshotLayer::start(Context& ctx, bool recovering) {
   nonce_ = ctx.rng().next() >> 1U;  // fits an observation field
   load(ctx);
   inner_start(ctx, recovering);
-  // Whatever an earlier life left unacknowledged goes out again on the new streams.
-  for (NodeId peer : ctx.peers()) resend(ctx, peer);
+  // D3: whatever an earlier life left unacknowledged goes out again on the new streams.
+  if (!options_.mutant.breaks("D3")) {
+    for (NodeId peer : ctx.peers()) resend(ctx, peer);
+  }
   schedule_auto(ctx);
 }
 
@@ -99,7 +101,8 @@ void SnapshotLayer::app_send(Context& base, NodeId to, Bytes payload) {
   Outbox& o = out_[to];
   Recorded m{o.next_seq, std::move(payload)};
   Outbox next = o;
-  ++next.next_seq;
+  ++next.next_seq;  // D1: the next number, durable before the send
+  if (options_.mutant.breaks("D1") && m.seq % 8 == 0) ++next.next_seq;
   next.unacked.push_back(m);
   if (!persist(base, outbox_key(to), wire::encode(next)) || !base.storage().sync().is_ok()) {
     ++stats_.rejected;
@@ -136,7 +139,7 @@ void SnapshotLayer::on_peer_event(Context& ctx, NodeId peer, PeerEvent event) {
   // The channel dropped what it had in flight to the peer's old life: send the outbox again (the
   // receiver's durable count drops what it already had). Markers are not resent: a snapshot that
   // lost one times out.
-  if (event == PeerEvent::kRestarted) resend(ctx, peer);
+  if (event == PeerEvent::kRestarted && !options_.mutant.breaks("D3")) resend(ctx, peer);  // D3
   inner_peer_event(ctx, peer, event);
 }
 
@@ -152,24 +155,27 @@ void SnapshotLayer::on_command(Context& ctx, CommandId id, std::string_view verb
     return;
   }
   if (!initiate(ctx, id)) {
-    ctx.reply(id, "{\"error\":\"cannot start a snapshot here now (" + std::to_string(open_.size()) +
-                      " open, storage errors " + std::to_string(stats_.storage_errors) + ")\"}");
+    ctx.reply(id,
+              nlohmann::json{{"error", "cannot start a snapshot here now (" +
+                                           std::to_string(open_.size()) + " open, storage errors " +
+                                           std::to_string(stats_.storage_errors) + ")"}}
+                  .dump());
   }
 }
 
-void SnapshotLayer::on_channel_timer(Context& base, std::uint64_t tag) {
+void SnapshotLayer::on_channel_timer(Context& base, TimerTag tag) {
   base_ = &base;
-  switch (tag & 0xFU) {
-    case kAckTimer:
+  switch (tag.kind<Timer>()) {
+    case Timer::kAck:
       ack_timer_ = false;
       send_acks(base);
       return;
-    case kAutoTimer:
+    case Timer::kAuto:
       schedule_auto(base);
       initiate(base, 0);
       return;
-    case kTimeoutTimer: {
-      const auto it = timer_ids_.find(tag >> 4U);
+    case Timer::kTimeout: {
+      const auto it = timer_ids_.find(tag.value());
       if (it == timer_ids_.end()) return;
       const SnapshotId id = it->second;
       timer_ids_.erase(it);
@@ -184,20 +190,20 @@ void SnapshotLayer::on_channel_timer(Context& base, std::uint64_t tag) {
 void SnapshotLayer::schedule_auto(Context& base) {
   if (options_.auto_every.count() <= 0) return;
   const std::int64_t mean = options_.auto_every.count();
-  set_channel_timer(base, Duration(base.rng().between(0, 2 * mean)), kAutoTimer);
+  set_channel_timer(base, Duration(base.rng().between(0, 2 * mean)), Timer::kAuto);
 }
 
 void SnapshotLayer::arm_ack(Context& base) {
   if (ack_timer_) return;
   ack_timer_ = true;
-  set_channel_timer(base, options_.ack_delay, kAckTimer);
+  set_channel_timer(base, options_.ack_delay, Timer::kAck);
 }
 
 void SnapshotLayer::arm_timeout(Context& base, const SnapshotId& id) {
   if (timers_.count(id) != 0) return;
   const std::uint64_t serial = next_timer_serial_++;
   timer_ids_[serial] = id;
-  timers_[id] = {set_channel_timer(base, options_.timeout, kTimeoutTimer | (serial << 4U)), serial};
+  timers_[id] = {set_channel_timer(base, options_.timeout, Timer::kTimeout, serial), serial};
 }
 
 void SnapshotLayer::disarm_timeout(Context& base, const SnapshotId& id) {
@@ -212,22 +218,15 @@ std::string SnapshotLayer::status_json() const {
   const auto& s = stats_;
   std::size_t unacked = 0;
   for (const auto& [peer, o] : out_) unacked += o.unacked.size();
-  const std::string mine =
-      "{\"started\":" + std::to_string(s.started) +
-      ",\"completed\":" + std::to_string(s.completed) +
-      ",\"aborted\":" + std::to_string(s.aborted) + ",\"recorded\":" + std::to_string(s.recorded) +
-      ",\"open\":" + std::to_string(open_.size()) + ",\"sent\":" + std::to_string(s.sent) +
-      ",\"delivered\":" + std::to_string(s.delivered) +
-      ",\"duplicates\":" + std::to_string(s.duplicates) +
-      ",\"resent\":" + std::to_string(s.resent) + ",\"unacked\":" + std::to_string(unacked) +
-      ",\"rejected\":" + std::to_string(s.rejected) +
-      ",\"malformed\":" + std::to_string(s.malformed) + "}";
   // The application's status with ours under "snapshot" (the channel below adds "channel").
-  std::string app = app_->status_json();
-  if (app.size() < 2 || app.front() != '{' || app.back() != '}') app = "{}";
-  app.pop_back();
-  if (app.size() > 1) app += ',';
-  return app + "\"snapshot\":" + mine + "}";
+  nlohmann::json out = nlohmann::json::parse(app_->status_json(), nullptr, false);
+  if (!out.is_object()) out = nlohmann::json::object();
+  out["snapshot"] = {
+      {"started", s.started},     {"completed", s.completed},   {"aborted", s.aborted},
+      {"recorded", s.recorded},   {"open", open_.size()},       {"sent", s.sent},
+      {"delivered", s.delivered}, {"duplicates", s.duplicates}, {"resent", s.resent},
+      {"unacked", unacked},       {"rejected", s.rejected},     {"malformed", s.malformed}};
+  return out.dump();
 }
 
 }  // namespace synod::snapshot

@@ -23,6 +23,24 @@
 // lost and the initiator aborts the snapshot after `timeout`; a report from a node's earlier life
 // whose markers were lost makes the cut inconsistent, and the initiator reports it aborted too.
 // It never hangs. See docs/protocols/snapshot.md.
+//
+// Rules (tags cited at the branches; each has a mutant, snapshot_catalog.cpp):
+//  D1 numbering: each application message on a channel takes the next number (1, 2, 3 ...) and
+//     enters the durable outbox before the channel sees it (persist before send).
+//  D2 exactly once: a receiver hands up only the next number and counts it durably; a lower one
+//     is a duplicate, acknowledged again and never handed up.
+//  D3 resend: after either side restarts, the unacknowledged outbox is sent again; only an
+//     acknowledgement removes a message from it.
+//  CL1 record: a node recording snapshot S records its local state and starts recording every
+//      incoming channel; a message arriving on a channel being recorded belongs to its state.
+//  CL2 markers: right after recording, the node sends exactly one marker of S on every outgoing
+//      channel, before anything else on it (observed as snap.marker).
+//  CL3 first marker: the first marker of S a node receives makes it record (CL1, CL2), and the
+//      channel it came on is recorded as empty.
+//  CL4 later marker: a later marker of S closes the recording of the channel it came on.
+//  CL5 report: a node whose incoming channels are all closed sends its report to the initiator;
+//      the initiator assembles the global state once every node has reported.
+//  CL6 timeout: a snapshot missing a report after `timeout` is aborted (it never hangs).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +52,7 @@
 #include <vector>
 
 #include "synod/channel/channel_layer.hpp"
+#include "synod/node/mutant.hpp"
 #include "synod/snapshot/snapshot_messages.hpp"
 #include "synod/snapshot/snapshottable.hpp"
 
@@ -46,6 +65,7 @@ struct SnapshotOptions {
   Duration auto_every = Duration::zero();
   // Acknowledgements are batched for this long.
   Duration ack_delay = std::chrono::milliseconds(20);
+  Mutant mutant = {};  // test-only: breaks one rule above
 };
 
 // Limits (docs/protocols/snapshot.md). The outbox bound keeps a full resend inside the reliable
@@ -56,7 +76,6 @@ inline constexpr std::size_t kMaxOpenSnapshots = 16;  // per node; more markers 
 inline constexpr std::size_t kMaxRecordedPerChannel = 1024;
 inline constexpr std::size_t kMaxReportBytes = 60U << 10U;  // under the channel's 64 KiB payload
 inline constexpr std::size_t kFinishedMemory = 256;  // finished ids kept to ignore late markers
-inline constexpr std::uint64_t kSnapshotTimerBit = 1ULL << 62U;
 
 struct SnapshotStats {
   std::uint64_t sent = 0;        // application messages numbered and sent
@@ -100,7 +119,7 @@ class SnapshotLayer final : public channel::ChannelLayer {
  protected:
   void app_send(Context& base, NodeId to, Bytes payload) override;
   bool app_writable(NodeId to) const override;
-  void on_channel_timer(Context& base, std::uint64_t tag) override;
+  void on_channel_timer(Context& base, TimerTag tag) override;
 
  private:
   struct Channel {  // an incoming channel's recording in one snapshot
