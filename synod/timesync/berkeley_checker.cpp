@@ -57,8 +57,9 @@ class BerkeleyChecker final : public Checker {
     } else if (e.what == "reply") {
       const auto it = rounds_.find({e.node, obs_get(e.fields, "round")});
       if (it != rounds_.end()) {
-        it->second.rtt[static_cast<NodeId>(obs_get(e.fields, "node"))] =
-            e.time_ns - it->second.poll_ns;
+        const auto node = static_cast<NodeId>(obs_get(e.fields, "node"));
+        it->second.rtt[node] = e.time_ns - it->second.poll_ns;
+        last_reply_rtt_[node] = e.time_ns - it->second.poll_ns;
       }
     } else if (e.what == "adjust") {
       return on_adjust(e);
@@ -72,10 +73,15 @@ class BerkeleyChecker final : public Checker {
     // stabilize phase to it), also when the last event came earlier: a protocol that went quiet.
     last_ns_ = std::max(last_ns_, healed_ns_ + o_.live_window.count());
     std::vector<NodeId> judged;
+    const std::uint64_t slow_before = slow_;
     for (NodeId n : up) {
       const std::int64_t since = std::max(healed_ns_, started_[n]);
       if (last_ns_ - since < o_.live_window.count()) {
         ++not_judged_;
+        continue;
+      }
+      if (last_adjust_[n].at_ns < since && too_slow(n)) {
+        ++slow_;  // B3: its replies are ignored, rightly
         continue;
       }
       judged.push_back(n);
@@ -85,14 +91,18 @@ class BerkeleyChecker final : public Checker {
                ")";
       }
     }
-    if (judged.size() != up.size()) return std::nullopt;  // a node came up late: BL2, BL3 wait
-    if (auto v = spread(up)) return v;
+    // A node that came up late: BL2 and BL3 wait (the slow ones are excused, not late).
+    if (judged.size() + (slow_ - slow_before) != up.size()) return std::nullopt;
+    if (auto v = spread(judged)) return v;
     return one_master(up, down);
   }
 
   std::vector<Verdict> verdicts() const override {
     std::vector<Verdict> v;
     if (stepped_ != 0) v.push_back({"excused", "round with a clock step (BK1)", stepped_});
+    if (slow_ != 0) {
+      v.push_back({"excused", "node whose replies are slower than rtt_limit (BL1-BL2)", slow_});
+    }
     if (not_judged_ != 0) {
       v.push_back(
           {"not judged", "node up for less than the liveness window (BL1-BL3)", not_judged_});
@@ -114,6 +124,12 @@ class BerkeleyChecker final : public Checker {
   };
 
   std::uint32_t priority(NodeId n) const { return n == o_.master ? 0 : n; }
+
+  // The TRUE round trip of n's last reply to a master exceeded rtt_limit: rule B3 ignores it.
+  bool too_slow(NodeId n) const {
+    const auto it = last_reply_rtt_.find(n);
+    return it != last_reply_rtt_.end() && it->second > o_.rtt_limit.count();
+  }
 
   std::optional<std::string> on_adjust(const Event& e) {
     const auto f = e.fields;
@@ -233,6 +249,8 @@ class BerkeleyChecker final : public Checker {
   std::int64_t last_step_ns_ = -1;
   std::uint64_t stepped_ = 0;
   std::uint64_t not_judged_ = 0;
+  std::uint64_t slow_ = 0;
+  std::map<NodeId, std::int64_t> last_reply_rtt_;
   std::map<NodeId, std::int64_t> started_;
   std::map<NodeId, std::int64_t> node_step_ns_;
   std::map<NodeId, bool> master_;

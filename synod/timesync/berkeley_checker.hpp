@@ -16,7 +16,8 @@
 //  BK3 (every adjustment; rule B3) a node is adjusted only from a sample whose TRUE round trip is
 //      within rtt_limit (1 + rho) + slack: a slower sample must have been ignored.
 //  BL1 (simulator only, after healing; rules B1, B4, B5) every live node that has run for the
-//      liveness window has been adjusted since the heal.
+//      liveness window has been adjusted since the heal; a node whose last reply took longer
+//      than rtt_limit (TRUE round trip: a slow link, rule B3 ignores it) is counted "excused".
 //  BL2 (simulator only, after healing; rules B1, B4) the live nodes' clocks agree against TRUE
 //      time: each node's error at its last adjustment, extrapolated to the end of the run, is
 //      within 2 rtt_limit + 2 rho age + slack of every other's (two rounds' estimates at most).
