@@ -34,14 +34,15 @@ Result<bool> parse_bool(const ProtocolOptions& opts, const std::string& key) {
 Result<NtpOptions> parse_ntp_options(const ProtocolOptions& opts) {
   static const char* const kKeys[] = {"reference", "local_stratum",    "servers", "peers",
                                       "broadcast", "broadcast_client", "poll",    "min_distance",
-                                      "makestep",  "makestep_limit"};
+                                      "makestep",  "makestep_limit",   "mutant"};
   for (const auto& [key, value] : opts) {
     bool known = false;
     for (const char* k : kKeys) known = known || key == k;
     if (!known) {
       return invalid_argument("ntp: unknown option '" + key +
                               "' (reference, local_stratum, servers, peers, broadcast, "
-                              "broadcast_client, poll, min_distance, makestep, makestep_limit)");
+                              "broadcast_client, poll, min_distance, makestep, makestep_limit, "
+                              "mutant)");
     }
   }
   NtpOptions o;
@@ -86,6 +87,13 @@ Result<NtpOptions> parse_ntp_options(const ProtocolOptions& opts) {
   auto limit = option_int(opts, "makestep_limit", o.discipline.makestep_limit, 0, 1000);
   if (!limit) return limit.status();
   o.discipline.makestep_limit = static_cast<int>(*limit);
+  auto mutant = parse_mutant(opts, {"N1", "N2", "N4", "N5"});
+  if (!mutant) return mutant.status();
+  o.mutant = *mutant;
+  if (o.references.empty() && o.peers.empty() && !o.servers_given) {
+    return invalid_argument(
+        "ntp: reference=0 with no servers or peers: no node has a clock to synchronize to");
+  }
   return o;
 }
 

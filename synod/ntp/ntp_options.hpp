@@ -8,6 +8,8 @@
 //   poll=1s             poll interval (RFC 5905 uses 64 s+; short in simulation)
 //   min_distance=1ms    floor of a server's root distance in selection (ntpd's mindist)
 //   makestep=1ms, makestep_limit=3    step instead of slewing in the first updates
+//   mutant=N1,N2,N4,N5      test only: breaks one rule of ntp_protocol.hpp
+// Refused: poll below 1 ms; no reference and no peers (nothing any node could synchronize to).
 #pragma once
 
 #include <vector>
@@ -15,6 +17,7 @@
 #include "synod/core/status.hpp"
 #include "synod/core/time.hpp"
 #include "synod/core/types.hpp"
+#include "synod/node/mutant.hpp"
 #include "synod/node/registry.hpp"
 #include "synod/ntp/discipline.hpp"
 
@@ -31,6 +34,7 @@ struct NtpOptions {
   Duration poll = std::chrono::seconds(1);
   Duration min_distance = std::chrono::milliseconds(1);
   DisciplineOptions discipline;
+  Mutant mutant;  // test only (synod/node/mutant.hpp): breaks one rule N1, N2, N4 or N5
 };
 
 Result<NtpOptions> parse_ntp_options(const ProtocolOptions& opts);

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "synod/ntp/ntp_checker.hpp"
 #include "synod/ntp/selection.hpp"
 
 namespace synod::ntp {
 namespace {
 
-constexpr std::uint64_t kPollTag = 1;
+enum class Timer : std::uint8_t { kPoll = 1 };
+const std::uint64_t kPollTag = TimerTag::of(Timer::kPoll).raw();
 // RFC 5905's PHI: the dispersion a sample gains per second of age (15 ppm).
 constexpr double kPhi = 15e-6;
 
@@ -25,10 +27,12 @@ NtpProtocol::NtpProtocol(NtpOptions options, const KeyRing* keys)
       server_(ServerPolicy{}, keys),
       discipline_(clock_, options_.discipline) {}
 
+// N2: one more than the system peer's (the N2 mutant claims the peer's own stratum).
 std::uint8_t NtpProtocol::stratum() const {
   if (local_reference_) return static_cast<std::uint8_t>(options_.local_stratum);
   if (synced_stratum_ == 0) return kStratumUnsynchronized;
-  return static_cast<std::uint8_t>(std::min<int>(synced_stratum_ + 1, 15));
+  const int own = options_.mutant.breaks("N2") ? synced_stratum_ : synced_stratum_ + 1;
+  return static_cast<std::uint8_t>(std::min<int>(own, 15));
 }
 
 ServerIdentity NtpProtocol::identity(Context& ctx) const {
@@ -68,9 +72,22 @@ void NtpProtocol::on_timer(Context& ctx, std::uint64_t tag) {
   if (tag != kPollTag) return;
   ++ticks_;
   update_clock(ctx);
-  if (synced_stratum_ != 0 && ticks_ - last_update_tick_ > kHoldoverPolls) synced_stratum_ = 0;
+  // N4 (the mutant holds over forever).
+  if (synced_stratum_ != 0 && ticks_ - last_update_tick_ > kHoldoverPolls &&
+      !options_.mutant.breaks("N4")) {
+    synced_stratum_ = 0;
+  }
   if (options_.broadcast && synchronized()) send_broadcast(ctx);
-  poll(ctx);
+  // N5 (the mutant stops polling once it has synchronized).
+  if (!(options_.mutant.breaks("N5") && updates() > 0)) poll(ctx);
+  // The clock as it stands, for checkers to judge against true time (ntp_checker.hpp).
+  const Time host = ctx.now();
+  const ServerIdentity me = identity(ctx);
+  ctx.observe("ntp_tick", {{"committed_ns", clock_.committed(host).ns},
+                           {"stratum", stratum()},
+                           {"synced", synchronized() ? 1 : 0},
+                           {"peer", local_reference_ ? 0 : static_cast<std::int64_t>(system_peer_)},
+                           {"root_distance_ns", (me.root_delay / 2 + me.root_dispersion).count()}});
   ctx.set_timer(options_.poll, kPollTag);
 }
 
@@ -166,6 +183,7 @@ void NtpProtocol::on_reply(Context& ctx, NodeId from, const Packet& p) {
   const Time t4 = soft_now(ctx);
   Sample s = make_sample(a.sent_at, from_timestamp(p.receive, a.sent_at),
                          from_timestamp(p.transmit, a.sent_at), t4);
+  if (options_.mutant.breaks("N1")) s.offset = -s.offset;  // N1: the mutant flips theta
   s.at = ctx.now();
   s.offset -= clock_.pending_slew(s.at);  // against the virtual clock (see ClockFilter)
   s.stratum = p.stratum;
@@ -247,11 +265,12 @@ void NtpProtocol::update_clock(Context& ctx) {
   std::vector<Candidate> candidates;
   for (const auto& [id, a] : assoc_) {
     const Sample* b = a.filter.best();
+    // N3: never an unsynchronized server.
     if (a.denied || b == nullptr || a.filter.size() < kMinFilterSamples || b->stratum == 0 ||
         b->stratum >= kStratumUnsynchronized) {
       continue;
     }
-    // Never synchronize to a server that is synchronized to us (a loop between peers).
+    // N3: never a server that is synchronized to us (a loop between peers).
     if (synced_stratum_ != 0 && b->stratum > stratum()) continue;
     const double age_s = static_cast<double>((host - b->at).count()) * 1e-9;
     const Duration distance = b->delay / 2 + b->root_delay / 2 + b->root_dispersion +
@@ -317,10 +336,34 @@ ProtocolSpec ntp_spec() {
           }};
 }
 
+CheckerList ntp_catalog_checkers(const ProtocolOptions& opts) {
+  NtpCheckOptions c;
+  // Options the protocol refuses leave the defaults: such a run never starts.
+  if (auto o = parse_ntp_options(opts)) c.protocol = *o;
+  return ntp_checkers(c);
+}
+
 Catalog catalog() {
-  return {{.spec = ntp_spec(),
-           .checkers = fixed_checkers([] { return CheckerList{}; }),
-           .protocols = {kNtpProtocol}}};
+  return {
+      {.spec = ntp_spec(),
+       .checkers = [](const ProtocolOptions& o) { return ntp_catalog_checkers(o); },
+       .protocols = {kNtpProtocol},
+       .options = {{"reference", "1", "local reference clocks (0: none)"},
+                   {"local_stratum", "1", "the references' stratum (1..15)"},
+                   {"servers", "the references", "servers each node polls"},
+                   {"peers", "", "symmetric associations"},
+                   {"broadcast", "0", "the references broadcast each poll"},
+                   {"broadcast_client", "0", "listen to broadcasts"},
+                   {"poll", "1s", "poll interval (at least 1ms)"},
+                   {"min_distance", "1ms", "floor of a server's root distance"},
+                   {"makestep", "1ms", "step above this in the first updates"},
+                   {"makestep_limit", "3", "updates that may step"}},
+       .mutants = {{.tag = "N1", .rule = "flips the sign of theta", .caught_by = "ntp"},
+                   {.tag = "N2", .rule = "claims its peer's stratum", .caught_by = "ntp"},
+                   {.tag = "N4",
+                    .rule = "claims synchronization forever without updates",
+                    .caught_by = "ntp"},
+                   {.tag = "N5", .rule = "stops polling once synchronized", .caught_by = "ntp"}}}};
 }
 
 }  // namespace synod::ntp

@@ -15,6 +15,18 @@
 // T2 = its rec, T3 = its xmt, T4 = arrival. Both sides measure continuously without replying;
 // either may synchronize to the other by stratum. A mode-1 packet from a node that is not a
 // configured peer is answered statelessly with mode 2 (a passive peer, as ntpd's ephemeral one).
+//
+// Rules (each broken by its mutant, `mutant=N1`.., and caught by ntp_checker.hpp):
+//  N1 A sample's offset is theta = ((T2 - T1) + (T3 - T4)) / 2 (exchange.hpp), true minus ours.
+//  N2 A synchronized node's stratum is its system peer's plus one; a reference's is local_stratum.
+//  N3 Selection never takes an unsynchronized server (stratum 0 or 16) nor one whose stratum is
+//     above our own (it may be synchronized to us). (No mutant yet: see docs/protocols/ntp.md.)
+//  N4 A node that gets no clock update for kHoldoverPolls polls stops claiming synchronization.
+//  N5 Every poll interval, each association sends a request (reachability and fresh samples).
+//
+// Observations: "ntp_tick" {committed_ns, stratum, synced, peer, root_distance_ns} at every poll
+// tick (the clock the checkers judge against true time), "ntp_update" {offset_ns, stratum, peer,
+// falsetickers, freq_ppb}, "ntp_peer_sample" {peer, offset_ns, delay_ns, stratum}.
 #pragma once
 
 #include <map>
@@ -23,6 +35,7 @@
 #include "synod/check/catalog.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
+#include "synod/node/timer_tag.hpp"
 #include "synod/ntp/auth.hpp"
 #include "synod/ntp/clock_filter.hpp"
 #include "synod/ntp/discipline.hpp"
@@ -113,6 +126,9 @@ class NtpProtocol final : public Protocol {
 
 // "ntp": the protocol for `synod sim ntp` and `synod node --protocols ntp`.
 ProtocolSpec ntp_spec();
+
+// The catalog's checkers (ntp_checker.hpp) for a protocol run with `opts`.
+CheckerList ntp_catalog_checkers(const ProtocolOptions& opts = {});
 
 // This layer's registry entries (see synod/check/catalog.hpp).
 Catalog catalog();

@@ -528,10 +528,14 @@ void Simulator::apply(const Action& a) {
       clogged_until_[a.node - 1] = std::max(clogged_until_[a.node - 1], now_ns_ + a.amount.count());
       emit(EventKind::kFault, a.node, 0, 0, 0, "clog");
       break;
-    case K::kStep:
+    case K::kStep: {
       nodes_[a.node - 1]->clock.step(now_ns_, a.amount);
-      emit(EventKind::kFault, a.node, 0, 0, 0, "clock step");
+      // The amount is ground truth a checker may need (a clock-sync protocol must discard an
+      // exchange whose round trip a backward step made non-positive).
+      const ObsField amount[] = {{"amount_ns", a.amount.count()}};
+      emit(EventKind::kFault, a.node, 0, 0, 0, "clock step", amount);
       break;
+    }
     case K::kDrift:
       nodes_[a.node - 1]->clock.set_drift(now_ns_, a.ppm);
       emit(EventKind::kFault, a.node, 0, 0, 0, "clock drift");

@@ -15,10 +15,13 @@ constexpr std::int64_t kMaxSaneNs = 24LL * 3600 * 1'000'000'000;
 }  // namespace
 
 Result<BerkeleyOptions> parse_berkeley_options(const ProtocolOptions& opts) {
-  SYNOD_RETURN_IF_ERROR(check_keys(
-      opts, "berkeley",
-      {"master", "period", "rtt_limit", "reply_timeout", "max_deviation", "master_timeout"}));
+  SYNOD_RETURN_IF_ERROR(check_keys(opts, "berkeley",
+                                   {"master", "period", "rtt_limit", "reply_timeout",
+                                    "max_deviation", "master_timeout", kMutantOption.data()}));
   BerkeleyOptions o;
+  auto mutant = parse_mutant(opts, {"B1", "B2", "B3", "B4", "B5", "B6"});
+  if (!mutant) return mutant.status();
+  o.mutant = *mutant;
   auto clock = parse_clock_options(opts, "berkeley");
   if (!clock) return clock.status();
   o.clock = *clock;
@@ -35,7 +38,19 @@ Result<BerkeleyOptions> parse_berkeley_options(const ProtocolOptions& opts) {
     *field = *d;
   }
   if (o.reply_timeout >= o.period) {
-    return invalid_argument("berkeley: reply_timeout must be shorter than period");
+    return invalid_argument(
+        "berkeley: reply_timeout must be shorter than period (each round ends before the next "
+        "poll, which would otherwise cut every round short)");
+  }
+  if (o.master_timeout <= o.period) {
+    return invalid_argument(
+        "berkeley: master_timeout must be longer than period (a live master polls once a "
+        "period, so every slave would take over between two of its polls)");
+  }
+  if (o.rtt_limit > o.reply_timeout) {
+    return invalid_argument(
+        "berkeley: rtt_limit must be at most reply_timeout (a reply later than reply_timeout "
+        "misses its round, so a larger limit admits nothing more)");
   }
   if (o.max_deviation > std::chrono::hours(1)) {
     return invalid_argument("berkeley: max_deviation at most 1h");
@@ -56,7 +71,7 @@ void Berkeley::on_start(Context& ctx) {
   const auto peers = ctx.peers();
   const bool best = std::none_of(peers.begin(), peers.end(),
                                  [&](NodeId p) { return priority(p) < priority(ctx.self()); });
-  ctx.set_timer(options_.period, kTickTimer);
+  ctx.set_timer(options_.period, TimerTag::of(Timer::kTick).raw());
   if (best) {
     set_master(ctx, true);
     start_round(ctx);
@@ -80,10 +95,11 @@ void Berkeley::set_master(Context& ctx, bool on) {
 
 void Berkeley::on_timer(Context& ctx, std::uint64_t tag) {
   last_host_ = ctx.now();
-  if (tag == kTickTimer) {
-    ctx.set_timer(options_.period, kTickTimer);
+  const TimerTag t = TimerTag::from(tag);
+  if (t.kind<Timer>() == Timer::kTick) {
+    ctx.set_timer(options_.period, TimerTag::of(Timer::kTick).raw());
     tick(ctx);
-  } else if (tag == kCollectTimer && collecting_) {
+  } else if (t.kind<Timer>() == Timer::kCollect && collecting_) {
     finish_round(ctx);
   }
 }
@@ -107,11 +123,12 @@ void Berkeley::start_round(Context& ctx) {
   ctx.observe("poll", {{"round", static_cast<std::int64_t>(round_)}});
   const Bytes poll = wire::encode(
       BerkeleyMessage{static_cast<std::uint32_t>(BerkeleyType::kPoll), round_, 0, 0, 0, 0, 0, 0});
+  if (options_.mutant.breaks("B1")) return;  // the mutant never polls its peers
   for (NodeId p : ctx.peers()) {
     polled_[p] = host;
     ctx.send(p, poll);
   }
-  ctx.set_timer(options_.reply_timeout, kCollectTimer);
+  ctx.set_timer(options_.reply_timeout, TimerTag::of(Timer::kCollect).raw());
 }
 
 void Berkeley::on_message(Context& ctx, NodeId from, ByteView payload) {
@@ -134,17 +151,13 @@ void Berkeley::on_poll(Context& ctx, NodeId from, const BerkeleyMessage& m) {
   const Time host = ctx.now();
   if (priority(from) < priority(ctx.self())) {
     last_heard_ = host;
-    set_master(ctx, false);
+    if (!options_.mutant.breaks("B6")) set_master(ctx, false);  // the mutant never steps down
   }
   if (!master_) following_ = from;
-  BerkeleyMessage reply{static_cast<std::uint32_t>(BerkeleyType::kReply),
-                        m.round,
-                        committed(host).ns,
-                        life_,
-                        gen_,
-                        0,
-                        0,
-                        0};
+  // The mutant answers with its reading, as if no slew were in progress.
+  const Time clock = options_.mutant.breaks("B2") ? clock_.read(host) : committed(host);
+  BerkeleyMessage reply{
+      static_cast<std::uint32_t>(BerkeleyType::kReply), m.round, clock.ns, life_, gen_, 0, 0, 0};
   ctx.send(from, wire::encode(reply));
 }
 
@@ -157,8 +170,9 @@ void Berkeley::on_reply(Context& ctx, NodeId from, const BerkeleyMessage& m) {
   const std::int64_t rtt = (host - sent->second).count();
   polled_.erase(sent);
   const std::int64_t own = committed(host).ns;
-  if (rtt <= 0 || rtt > options_.rtt_limit.count() || m.value_ns < own - kMaxSaneNs ||
-      m.value_ns > own + kMaxSaneNs) {
+  ctx.observe("reply", {{"node", from}, {"round", static_cast<std::int64_t>(round_)}});
+  const bool too_slow = rtt > options_.rtt_limit.count() && !options_.mutant.breaks("B3");
+  if (rtt <= 0 || too_slow || m.value_ns < own - kMaxSaneNs || m.value_ns > own + kMaxSaneNs) {
     ++rejected_;
     return;
   }
@@ -181,7 +195,10 @@ void Berkeley::finish_round(Context& ctx) {
     diffs.push_back(s.diff_ns);
     max_rtt = std::max(max_rtt, s.rtt_ns);
   }
-  const AverageResult avg = fault_tolerant_average(diffs, options_.max_deviation.count(), 0);
+  // The B4 mutant averages every clock, faulty ones included.
+  const std::int64_t window =
+      options_.mutant.breaks("B4") ? kMaxSaneNs : options_.max_deviation.count();
+  const AverageResult avg = fault_tolerant_average(diffs, window, 0);
   last_round_ = {round_,
                  static_cast<std::uint32_t>(samples_.size()),
                  static_cast<std::uint32_t>(avg.count),
@@ -215,7 +232,8 @@ void Berkeley::finish_round(Context& ctx) {
 
 // B5
 void Berkeley::on_adjust(Context& ctx, NodeId from, const BerkeleyMessage& m) {
-  if (m.life != life_ || m.gen != gen_ || std::llabs(m.value_ns) > kMaxSaneNs) {
+  const bool stale = (m.life != life_ || m.gen != gen_) && !options_.mutant.breaks("B5");
+  if (stale || std::llabs(m.value_ns) > kMaxSaneNs) {
     ++stale_;
     ctx.observe("stale", {{"master", from}, {"round", static_cast<std::int64_t>(m.round)}});
     return;

@@ -19,7 +19,8 @@
 //     period per better node, so they take over in order) becomes master; a master that hears a
 //     POLL from a better node steps down.
 //
-// Observations (berkeley_checker.hpp): "master" {on}, "poll" {round}, "round" {round, sampled,
+// Observations (berkeley_checker.hpp): "master" {on}, "poll" {round}, "reply" {node, round} (the
+// master received node's answer), "round" {round, sampled,
 // included, rejected, avg_ns, max_rtt_ns}, "adjust" {master, round, adj_ns, committed_ns, rtt_ns,
 // included, limit_ns}, "stale" {master, round}.
 #pragma once
@@ -28,8 +29,10 @@
 #include <string>
 #include <vector>
 
+#include "synod/node/mutant.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
+#include "synod/node/timer_tag.hpp"
 #include "synod/timesync/berkeley_messages.hpp"
 #include "synod/timesync/clock_options.hpp"
 #include "synod/timesync/software_clock.hpp"
@@ -44,9 +47,11 @@ struct BerkeleyOptions {
   Duration reply_timeout = std::chrono::milliseconds(100);
   Duration max_deviation = std::chrono::milliseconds(20);
   Duration master_timeout = std::chrono::seconds(3);
+  Mutant mutant;  // test only (synod/node/mutant.hpp): breaks one rule B1..B6
 };
 
-// Keys: master, period, rtt_limit, reply_timeout, max_deviation, master_timeout, clock options.
+// Keys: master, period, rtt_limit, reply_timeout, max_deviation, master_timeout, mutant, clock
+// options. Refused: rtt_limit > reply_timeout, reply_timeout >= period, master_timeout <= period.
 Result<BerkeleyOptions> parse_berkeley_options(const ProtocolOptions& opts);
 
 struct BerkeleyRound {
@@ -83,8 +88,7 @@ class Berkeley final : public Protocol {
   std::uint64_t decode_errors() const { return decode_errors_; }
 
  private:
-  static constexpr std::uint64_t kTickTimer = 1;
-  static constexpr std::uint64_t kCollectTimer = 2;
+  enum class Timer : std::uint8_t { kTick = 1, kCollect = 2 };
 
   struct Sample {
     NodeId node;

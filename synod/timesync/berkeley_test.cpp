@@ -122,9 +122,10 @@ TEST(Berkeley, ConfiguredMasterLeads) {
   BerkeleyOptions o;
   o.master = 3;
   Recorder* rec = nullptr;
-  sim::Simulator s(sim::scripted("none", 4, 4, std::chrono::seconds(4), std::chrono::seconds(1)),
-                   testing::deployed<Berkeley>(o),
-                   testing::with_recorder([] { return berkeley_checkers(); }, rec));
+  sim::Simulator s(
+      sim::scripted("none", 4, 4, std::chrono::seconds(4), std::chrono::seconds(1)),
+      testing::deployed<Berkeley>(o),
+      testing::with_recorder([&o] { return berkeley_checkers(berkeley_check_options(o)); }, rec));
   ASSERT_FALSE(s.run().violation);
   for (NodeId n : {1U, 2U, 4U}) {
     for (const auto& a : rec->of("adjust", n)) EXPECT_EQ(a["master"], 3);

@@ -66,3 +66,26 @@ TEST(ProtocolOptions, CristianAndBerkeleyParseAndRejectUnknownKeys) {
 
 }  // namespace
 }  // namespace synod::timesync
+
+namespace synod::timesync {
+namespace {
+
+// Options that make an algorithm unable to work are refused with the reason.
+TEST(TimesyncOptions, RefusesSettingsThatCannotWork) {
+  const auto short_deadline = parse_cristian_options({{"timeout", "100us"}});
+  ASSERT_FALSE(short_deadline);
+  EXPECT_NE(short_deadline.status().message().find("no client ever syncs"), std::string::npos);
+  EXPECT_FALSE(parse_cristian_options({{"period", "0s"}}));
+  EXPECT_FALSE(parse_cristian_options({{"mutant", "C9"}}));
+  EXPECT_TRUE(parse_cristian_options({{"mutant", "C1"}}));
+  const auto flapping = parse_berkeley_options({{"master_timeout", "1s"}});
+  ASSERT_FALSE(flapping);
+  EXPECT_NE(flapping.status().message().find("take over between two"), std::string::npos);
+  EXPECT_FALSE(parse_berkeley_options({{"reply_timeout", "1s"}}));
+  EXPECT_FALSE(parse_berkeley_options({{"rtt_limit", "200ms"}}));
+  EXPECT_FALSE(parse_berkeley_options({{"period", "0s"}}));
+  EXPECT_TRUE(parse_berkeley_options({{"mutant", "B6"}}));
+}
+
+}  // namespace
+}  // namespace synod::timesync

@@ -9,8 +9,12 @@ namespace synod::timesync {
 
 Result<CristianOptions> parse_cristian_options(const ProtocolOptions& opts) {
   SYNOD_RETURN_IF_ERROR(
-      check_keys(opts, "cristian", {"servers", "samples", "period", "timeout", "sample_gap"}));
+      check_keys(opts, "cristian",
+                 {"servers", "samples", "period", "timeout", "sample_gap", kMutantOption.data()}));
   CristianOptions o;
+  auto mutant = parse_mutant(opts, {"C1", "C2", "C3", "C4", "C5"});
+  if (!mutant) return mutant.status();
+  o.mutant = *mutant;
   auto clock = parse_clock_options(opts, "cristian");
   if (!clock) return clock.status();
   o.clock = *clock;
@@ -32,6 +36,12 @@ Result<CristianOptions> parse_cristian_options(const ProtocolOptions& opts) {
   o.period = *period;
   o.timeout = *timeout;
   o.sample_gap = *gap;
+  // A deadline shorter than any network round trip fails every call: the client never syncs.
+  if (o.timeout < kMinCallTimeout) {
+    return invalid_argument(
+        "cristian: option timeout: at least 1ms (a shorter deadline fails "
+        "every call before its reply can arrive, so no client ever syncs)");
+  }
   return o;
 }
 
@@ -50,8 +60,10 @@ class Cristian::Client final : public rpc::App {
 
  private:
   struct Best {
-    std::int64_t rtt_ns = -1;  // -1: no sample yet
+    bool set = false;  // false: no sample yet
+    std::int64_t rtt_ns = 0;
     std::int64_t offset_ns = 0;
+    std::uint64_t nonce = 0;
   };
 
   Context& ctx() { return ep_->context(); }
@@ -95,7 +107,8 @@ class Cristian::Client final : public rpc::App {
       return;
     }
     const std::int64_t rtt = (t1 - t0).count();
-    if (rtt <= 0) {  // C5
+    const Mutant& mutant = owner_.options_.mutant;
+    if (rtt <= 0 && !mutant.breaks("C5")) {  // C5
       ctx().observe("discard", {{"server", server}, {"rtt_ns", rtt}});
     } else {
       // T_server + RTT/2 is the server's time now; the offset is kept relative to the clock's
@@ -110,7 +123,9 @@ class Cristian::Client final : public rpc::App {
                                {"rtt_ns", rtt},
                                {"estimate_ns", estimate},
                                {"offset_ns", offset}});
-      if (best_.rtt_ns < 0 || rtt < best_.rtt_ns) best_ = {rtt, offset};  // C1
+      // C1 (the mutant keeps the highest-RTT sample instead).
+      const bool better = mutant.breaks("C1") ? rtt > best_.rtt_ns : rtt < best_.rtt_ns;
+      if (!best_.set || better) best_ = {true, rtt, offset, nonce};
       ++taken_;
     }
     failed_in_row_ = 0;
@@ -126,16 +141,19 @@ class Cristian::Client final : public rpc::App {
     const Time now = ctx().now();
     SoftwareClock& c = owner_.clock_;
     const Duration correction = c.pending_slew(now) + Duration(best_.offset_ns);
-    const Correction kind = c.correct(now, correction);
+    const Correction kind =
+        owner_.options_.mutant.breaks("C2") ? Correction::kNone : c.correct(now, correction);
     owner_.last_ = {servers_[current_], best_.rtt_ns, best_.offset_ns, kind};
     ++owner_.syncs_;
     ctx().observe("sync", {{"server", servers_[current_]},
                            {"round", static_cast<std::int64_t>(round_)},
+                           {"nonce", static_cast<std::int64_t>(best_.nonce)},
                            {"rtt_ns", best_.rtt_ns},
                            {"offset_ns", best_.offset_ns},
                            {"kind", static_cast<std::int64_t>(kind)},
                            {"committed_ns", c.committed(now).ns}});
-    ++round_;  // late replies of this round are ignored
+    ++round_;                                         // late replies of this round are ignored
+    if (owner_.options_.mutant.breaks("C4")) return;  // the mutant never re-syncs
     ep_->after(owner_.options_.period, [this] { start_round(); });  // C4
   }
 
@@ -143,7 +161,7 @@ class Cristian::Client final : public rpc::App {
   void fail(NodeId server, Code code) {
     ++owner_.failures_;
     ctx().observe("server_failed", {{"server", server}, {"code", static_cast<std::int64_t>(code)}});
-    current_ = (current_ + 1) % servers_.size();
+    if (!owner_.options_.mutant.breaks("C3")) current_ = (current_ + 1) % servers_.size();
     ++failed_in_row_;
     ++round_;
     if (failed_in_row_ >= servers_.size()) {

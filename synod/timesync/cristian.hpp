@@ -21,7 +21,8 @@
 //
 // Observations (cristian_checker.hpp): "role" {server}, "ask" {server, nonce, round},
 // "serve" {client, nonce, t_server}, "sample" {server, nonce, round, t_server, rtt_ns,
-// estimate_ns, offset_ns}, "sync" {server, round, rtt_ns, offset_ns, kind, committed_ns},
+// estimate_ns, offset_ns}, "sync" {server, round, nonce (of the applied sample), rtt_ns,
+// offset_ns, kind, committed_ns},
 // "server_failed" {server, code}, "discard" {server, rtt_ns}.
 #pragma once
 
@@ -29,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "synod/node/mutant.hpp"
 #include "synod/node/protocol.hpp"
 #include "synod/node/protocol_ids.hpp"
 #include "synod/rpc/endpoint.hpp"
@@ -44,9 +46,14 @@ struct CristianOptions {
   Duration period = std::chrono::seconds(1);
   Duration timeout = std::chrono::milliseconds(500);  // per call (RPC deadline)
   Duration sample_gap = std::chrono::milliseconds(10);
+  Mutant mutant;  // test only (synod/node/mutant.hpp): breaks one rule C1..C5
 };
 
-// Keys: servers (ids, comma-separated), samples, period, timeout, sample_gap, and clock options.
+// The shortest call deadline the options accept.
+inline constexpr Duration kMinCallTimeout = std::chrono::milliseconds(1);
+
+// Keys: servers (ids, comma-separated), samples, period, timeout (>= 1 ms), sample_gap, mutant,
+// and clock options. Periods and durations must be positive.
 Result<CristianOptions> parse_cristian_options(const ProtocolOptions& opts);
 
 // The figures of the last completed round (status, tests).

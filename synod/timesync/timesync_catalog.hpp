@@ -19,8 +19,11 @@ ProtocolSpec berkeley_spec();
 // checkers (used by `synod check` as well as `synod sim`) allow 500 us of slack; the unit and
 // swarm tests use 2 us.
 inline constexpr Duration kTraceSlack = std::chrono::microseconds(500);
-CheckerList cristian_catalog_checkers();
-CheckerList berkeley_catalog_checkers();
+// The catalog's checkers for a protocol run with `opts` (liveness windows follow its timeouts).
+CheckerList cristian_catalog_checkers(const ProtocolOptions& opts = {});
+CheckerList berkeley_catalog_checkers(const ProtocolOptions& opts = {});
+CatalogEntry cristian_entry();
+CatalogEntry berkeley_entry();
 
 // This layer's registry entries (see synod/check/catalog.hpp).
 Catalog catalog();
