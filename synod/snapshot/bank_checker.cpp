@@ -50,6 +50,13 @@ class BankChecker final : public Checker {
     if (e.kind == EventKind::kHeal) healed_ns_ = e.time_ns;
     if (e.kind == EventKind::kCrash)
       std::erase_if(started_, [&](const auto& s) { return s.first.initiator == e.node; });
+    if (e.kind == EventKind::kCrash) down_.insert(e.node);
+    if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) down_.erase(e.node);
+    if (e.kind == EventKind::kCrash || e.kind == EventKind::kRecover ||
+        e.kind == EventKind::kPause || e.kind == EventKind::kResume || e.kind == EventKind::kHeal) {
+      started_calm_undisturbed_.clear();  // L2 judges only snapshots no node life touched
+      disturbed_ns_ = e.time_ns;          // channels recover within `settle` of this
+    }
     if (e.kind != EventKind::kObserve || e.protocol != Bank::kId) return std::nullopt;
     const auto get = [&](std::string_view k) { return obs_get(e.fields, k); };
     const SnapshotId id{static_cast<NodeId>(get("init")), static_cast<std::uint64_t>(get("sid"))};
@@ -72,9 +79,17 @@ class BankChecker final : public Checker {
       started_[id] = e.time_ns;
       if (healed_ns_ >= 0 && e.time_ns >= healed_ns_ + options_.settle.count()) {
         started_calm_[id] = e.time_ns;
+        if (down_.empty() && e.time_ns >= disturbed_ns_ + options_.settle.count()) {
+          started_calm_undisturbed_.insert(id);
+        }
       }
     } else if (e.what == "snap.done" || e.what == "snap.abort") {
       started_.erase(id);
+      if (e.what == "snap.abort" && started_calm_undisturbed_.erase(id) != 0) {
+        return "L2: " + str(id) +
+               " aborted although it started after the heal and no node crashed, restarted or "
+               "paused while it ran";
+      }
       if (e.what == "snap.done" && started_calm_.count(id) != 0) ++completed_calm_;
     } else if (e.what == "bank.part") {
       pending_[id].parts.push_back(
@@ -212,6 +227,9 @@ class BankChecker final : public Checker {
   std::map<RecordKey, std::size_t> recording_;
   std::map<SnapshotId, std::int64_t> started_;
   std::map<SnapshotId, std::int64_t> started_calm_;  // started `settle` after the heal
+  std::set<SnapshotId> started_calm_undisturbed_;    // ... with every node up, none changed since
+  std::set<NodeId> down_;                            // crashed and not restarted (true lives)
+  std::int64_t disturbed_ns_ = 0;  // the last heal, crash, restart, pause or resume
   std::map<SnapshotId, Pending> pending_;
   std::uint64_t completed_calm_ = 0;
 };

@@ -15,6 +15,10 @@
 //         within 2 x timeout of its start;
 //     L1b completion: with every node up, a snapshot started at least `settle` after healing and
 //         `complete_within` before the end has completed (at least one such does).
+//  L2 (simulator only) no needless abort: a snapshot started at least `settle` after healing
+//     and after the last crash, restart, pause or resume, with every node up, and during which
+//     no node's life changed, completes; the layer aborting it (its
+//     own check of the cut failed, or a report went missing) is a violation, not an excuse.
 //     The window (liveness_window) follows the options: a node's next automatic snapshot comes
 //     within 2 x auto_every, so the stabilisation phase is always long enough for L1b to judge.
 #pragma once
