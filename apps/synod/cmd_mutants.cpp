@@ -15,6 +15,7 @@
 #include "synod/node/mutant.hpp"
 #include "synod/node/protocol_ids.hpp"
 #include "synod/sim/sweep.hpp"
+#include "synod/sim/sweep_report.hpp"
 
 namespace synod::app {
 namespace {
@@ -36,17 +37,9 @@ struct Outcome {
   std::uint64_t seed = 0;  // the seed that caught it
   std::string faults;      // that seed's plan
   std::string stabilize;   // the stabilisation phase the run used
+  std::string replay;      // the command that reruns the catching seed exactly
   double wall_seconds = 0;
 };
-
-std::string replay_line(const Outcome& o) {
-  std::string line = fmt::format("synod sim {} --mutant {} --nodes {} --seeds 1 --seed {}",
-                                 o.entry->spec.name, o.mutant->tag, o.mutant->nodes, o.seed);
-  for (const auto& [k, v] : o.mutant->options) line += fmt::format(" --set {}={}", k, v);
-  line += " --stabilize " + o.stabilize;
-  line += fmt::format(" --faults '{}'", o.faults);
-  return line;
-}
 
 Result<Outcome> run_mutant(const CatalogEntry& entry, const MutantSpec& m) {
   Outcome out;
@@ -83,6 +76,7 @@ Result<Outcome> run_mutant(const CatalogEntry& entry, const MutantSpec& m) {
     out.seed = v.seed;
     out.faults = v.faults;
     out.caught = out.checker == m.caught_by;
+    out.replay = sim::replay_command({entry.spec.name, opts}, so, r, v);
   }
   return out;
 }
@@ -97,7 +91,7 @@ void print_text(const Outcome& o) {
     std::printf(
         "  %-22s %-5s CAUGHT BY THE WRONG CHECKER: %s, the catalog says %s: %s\n    replay: %s\n",
         o.entry->spec.name.c_str(), o.mutant->tag.c_str(), o.checker.c_str(),
-        o.mutant->caught_by.c_str(), o.message.c_str(), replay_line(o).c_str());
+        o.mutant->caught_by.c_str(), o.message.c_str(), o.replay.c_str());
   } else {
     std::printf("  %-22s %-5s SURVIVED %llu seeds (%s): no checker noticed\n",
                 o.entry->spec.name.c_str(), o.mutant->tag.c_str(),
@@ -117,7 +111,7 @@ nlohmann::json to_json(const Outcome& o) {
   if (!o.checker.empty()) {
     j["seed"] = o.seed;
     j["message"] = o.message;
-    j["replay"] = replay_line(o);
+    j["replay"] = o.replay;
   }
   return j;
 }
