@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/timesync/fault_tolerant_average.hpp"
 
 namespace synod::timesync {
@@ -265,11 +267,13 @@ void Berkeley::on_command(Context& ctx, CommandId id, std::string_view verb,
     ctx.reply(id, status_json());
   } else if (verb == "round") {
     if (!master_) {
-      ctx.reply(id, R"({"error":"not the master; ask node )" + std::to_string(following_) + "\"}");
+      ctx.reply(id,
+                nlohmann::json{{"error", "not the master; ask node " + std::to_string(following_)}}
+                    .dump());
       return;
     }
     start_round(ctx);
-    ctx.reply(id, "{\"round\":" + std::to_string(round_) + "}");
+    ctx.reply(id, nlohmann::json{{"round", round_}}.dump());
   } else {
     ctx.reply(id, R"({"error":"berkeley takes: status, round"})");
   }
@@ -277,21 +281,21 @@ void Berkeley::on_command(Context& ctx, CommandId id, std::string_view verb,
 
 std::string Berkeley::status_json() const {
   const Time host = last_host_;
-  const std::int64_t offset = (clock_.read(host) - host).count();
-  std::string s = "{\"role\":\"";
-  s += master_ ? "master" : "slave";
-  s += "\",\"master\":" + std::to_string(following_);
-  s += ",\"offset_ns\":" + std::to_string(offset);
-  s += ",\"committed_offset_ns\":" + std::to_string((committed(host) - host).count());
-  s += ",\"rounds\":" + std::to_string(rounds_) + ",\"adjustments\":" + std::to_string(gen_);
-  s += ",\"stale\":" + std::to_string(stale_);
-  s += ",\"last_round\":{\"sampled\":" + std::to_string(last_round_.sampled) +
-       ",\"included\":" + std::to_string(last_round_.included) +
-       ",\"rejected\":" + std::to_string(last_round_.rejected) +
-       ",\"avg_ns\":" + std::to_string(last_round_.avg_ns) +
-       ",\"max_rtt_ns\":" + std::to_string(last_round_.max_rtt_ns) + "}";
-  s += ",\"clock\":" + clock_.status_json(host) + "}";
-  return s;
+  return nlohmann::json{{"role", master_ ? "master" : "slave"},
+                        {"master", following_},
+                        {"offset_ns", (clock_.read(host) - host).count()},
+                        {"committed_offset_ns", (committed(host) - host).count()},
+                        {"rounds", rounds_},
+                        {"adjustments", gen_},
+                        {"stale", stale_},
+                        {"last_round",
+                         {{"sampled", last_round_.sampled},
+                          {"included", last_round_.included},
+                          {"rejected", last_round_.rejected},
+                          {"avg_ns", last_round_.avg_ns},
+                          {"max_rtt_ns", last_round_.max_rtt_ns}}},
+                        {"clock", clock_.status(host)}}
+      .dump();
 }
 
 }  // namespace synod::timesync

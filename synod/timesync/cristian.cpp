@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/rpc/proxy.hpp"
 #include "synod/timesync/time_server.hpp"
 
@@ -252,18 +254,17 @@ NodeId Cristian::current_server() const { return client_ ? client_->server() : k
 
 std::string Cristian::status_json() const {
   const Time host = last_host_;
-  const std::int64_t offset = (clock_.read(host) - host).count();
-  std::string s = "{\"role\":\"";
-  s += server_ ? "server" : "client";
-  s += "\",\"server\":" + std::to_string(current_server());
-  s += ",\"offset_ns\":" + std::to_string(offset);
-  s += ",\"committed_offset_ns\":" + std::to_string((clock_.committed(host) - host).count());
-  s += ",\"syncs\":" + std::to_string(syncs_) + ",\"failures\":" + std::to_string(failures_);
-  s += ",\"last\":{\"server\":" + std::to_string(last_.server) +
-       ",\"rtt_ns\":" + std::to_string(last_.rtt_ns) +
-       ",\"offset_ns\":" + std::to_string(last_.offset_ns) + "}";
-  s += ",\"clock\":" + clock_.status_json(host) + "}";
-  return s;
+  return nlohmann::json{
+      {"role", server_ ? "server" : "client"},
+      {"server", current_server()},
+      {"offset_ns", (clock_.read(host) - host).count()},
+      {"committed_offset_ns", (clock_.committed(host) - host).count()},
+      {"syncs", syncs_},
+      {"failures", failures_},
+      {"last",
+       {{"server", last_.server}, {"rtt_ns", last_.rtt_ns}, {"offset_ns", last_.offset_ns}}},
+      {"clock", clock_.status(host)}}
+      .dump();
 }
 
 }  // namespace synod::timesync

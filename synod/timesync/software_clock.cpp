@@ -1,5 +1,7 @@
 #include "synod/timesync/software_clock.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -70,11 +72,14 @@ Duration SoftwareClock::pending_slew(Time host) const {
   return Duration(slew_total_ns_ - slew_done(host.ns - base_host_.ns));
 }
 
-std::string SoftwareClock::status_json(Time host) const {
-  return "{\"offset_from_host_ns\":" + std::to_string((read(host) - host).count()) +
-         ",\"frequency_ppm\":" + std::to_string(frequency_ppm_) +
-         ",\"pending_slew_ns\":" + std::to_string(pending_slew(host).count()) +
-         ",\"steps\":" + std::to_string(steps_) + ",\"slews\":" + std::to_string(slews_) + "}";
+nlohmann::json SoftwareClock::status(Time host) const {
+  return {{"offset_from_host_ns", (read(host) - host).count()},
+          {"frequency_ppm", frequency_ppm_},
+          {"pending_slew_ns", pending_slew(host).count()},
+          {"steps", steps_},
+          {"slews", slews_}};
 }
+
+std::string SoftwareClock::status_json(Time host) const { return status(host).dump(); }
 
 }  // namespace synod::timesync

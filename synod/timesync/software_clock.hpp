@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "synod/core/time.hpp"
 
 namespace synod::timesync {
@@ -56,6 +58,7 @@ class SoftwareClock {
   const ClockDiscipline& discipline() const { return discipline_; }
 
   // {"offset_from_host_ns":..,"frequency_ppm":..,"pending_slew_ns":..,"steps":..,"slews":..}
+  nlohmann::json status(Time host) const;
   std::string status_json(Time host) const;
 
  private:
