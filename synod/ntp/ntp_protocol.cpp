@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "synod/ntp/ntp_checker.hpp"
 #include "synod/ntp/selection.hpp"
 
@@ -13,12 +15,6 @@ enum class Timer : std::uint8_t { kPoll = 1 };
 const std::uint64_t kPollTag = TimerTag::of(Timer::kPoll).raw();
 // RFC 5905's PHI: the dispersion a sample gains per second of age (15 ppm).
 constexpr double kPhi = 15e-6;
-
-std::string ids_json(const std::vector<NodeId>& ids) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s + "]";
-}
 
 }  // namespace
 
@@ -307,24 +303,26 @@ void NtpProtocol::on_command(Context& ctx, CommandId id, std::string_view verb,
     return;
   }
   if (verb == "time") {
-    ctx.reply(id, "{\"time_ns\":" + std::to_string(soft_now(ctx).ns) +
-                      ",\"clock\":" + clock_.status_json(ctx.now()) + "}");
+    ctx.reply(
+        id,
+        nlohmann::json{{"time_ns", soft_now(ctx).ns}, {"clock", clock_.status(ctx.now())}}.dump());
     return;
   }
-  ctx.reply(id, "{\"error\":\"ntp: unknown command; try status or time\"}");
+  ctx.reply(id, R"({"error":"ntp: unknown command; try status or time"})");
 }
 
 std::string NtpProtocol::status_json() const {
-  return "{\"stratum\":" + std::to_string(stratum()) +
-         ",\"synchronized\":" + (synchronized() ? "true" : "false") +
-         ",\"system_peer\":" + std::to_string(system_peer_) +
-         ",\"updates\":" + std::to_string(updates()) +
-         ",\"last_offset_ns\":" + std::to_string(last_offset_.count()) +
-         ",\"frequency_ppm\":" + std::to_string(clock_.frequency_ppm()) +
-         ",\"truechimers\":" + ids_json(truechimers_) +
-         ",\"falsetickers\":" + ids_json(falsetickers_) +
-         ",\"served\":" + std::to_string(server_.counters().replies) +
-         ",\"bogus\":" + std::to_string(bogus_) + "}";
+  return nlohmann::json{{"stratum", stratum()},
+                        {"synchronized", synchronized()},
+                        {"system_peer", system_peer_},
+                        {"updates", updates()},
+                        {"last_offset_ns", last_offset_.count()},
+                        {"frequency_ppm", clock_.frequency_ppm()},
+                        {"truechimers", truechimers_},
+                        {"falsetickers", falsetickers_},
+                        {"served", server_.counters().replies},
+                        {"bogus", bogus_}}
+      .dump();
 }
 
 ProtocolSpec ntp_spec() {

@@ -139,13 +139,12 @@ void Bank::on_global_state(Context& ctx, const GlobalState& state) {
 
 std::string Bank::state_json(ByteView state) const {
   auto b = decode_balance(state);
-  return b ? "{\"balance\":" + std::to_string(*b) + "}" : R"({"error":"undecodable state"})";
+  return b ? nlohmann::json{{"balance", *b}}.dump() : R"({"error":"undecodable state"})";
 }
 
 std::string Bank::message_json(ByteView payload) const {
   auto t = decode_transfer(payload);
-  return t ? "{\"transfer\":" + std::to_string(t->xid) +
-                 ",\"amount\":" + std::to_string(t->amount) + "}"
+  return t ? nlohmann::json{{"transfer", t->xid}, {"amount", t->amount}}.dump()
            : R"({"error":"undecodable transfer"})";
 }
 
@@ -153,10 +152,12 @@ std::string Bank::summary_json(const GlobalState& state) const {
   const Totals t = totals(state);
   const std::int64_t expected = options_.initial * static_cast<std::int64_t>(nodes_);
   const std::int64_t total = t.balances + t.in_channels;
-  return "{\"balances\":" + std::to_string(t.balances) +
-         ",\"in_channels\":" + std::to_string(t.in_channels) +
-         ",\"total\":" + std::to_string(total) + ",\"expected_total\":" + std::to_string(expected) +
-         ",\"conserved\":" + (total == expected && t.decoded ? "true" : "false") + "}";
+  return nlohmann::json{{"balances", t.balances},
+                        {"in_channels", t.in_channels},
+                        {"total", total},
+                        {"expected_total", expected},
+                        {"conserved", total == expected && t.decoded}}
+      .dump();
 }
 
 std::string Bank::status_json() const {
