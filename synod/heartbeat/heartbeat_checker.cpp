@@ -182,28 +182,24 @@ CheckerList heartbeat_checkers(const HeartbeatOptions& options) {
 }
 
 Catalog heartbeat::catalog() {
-  const auto m = [](std::string tag, std::string rule, std::string by) {
-    return MutantSpec{.tag = std::move(tag), .rule = std::move(rule), .caught_by = std::move(by)};
-  };
-  return {
-      {.spec = heartbeat_spec(),
-       .checkers =
-           [](const ProtocolOptions& opts) {
-             auto o = parse_heartbeat_options(opts);
-             return heartbeat_checkers(o ? *o : HeartbeatOptions{});
-           },
-       .protocols = {kHeartbeatProtocol},
-       .options = {{"interval", "100ms", "gap between beats (jittered by 10%)"},
-                   {"timeout", "1s", "silence before a peer is suspected"},
-                   {"fanout", "3", "peers gossiped to per beat"}},
-       .mutants = {
-           m("HB1", "starts every life at incarnation 1 (ignores the durable one)", "heartbeat"),
-           m("HB2", "never increments its counter", "heartbeat"),
-           m("HB3", "gossips to fanout + 1 peers per beat", "heartbeat-messages"),
-           m("HB4", "adopts older entries too", "heartbeat"),
-           m("HB5", "never suspects anyone", "heartbeat"),
-           m("HB6", "never trusts a suspected peer again", "heartbeat"),
-       }}};
+  return {{.spec = heartbeat_spec(),
+           .checkers =
+               [](const ProtocolOptions& opts) {
+                 auto o = parse_heartbeat_options(opts);
+                 return heartbeat_checkers(o ? *o : HeartbeatOptions{});
+               },
+           .protocols = {kHeartbeatProtocol},
+           .options = {{"interval", "100ms", "gap between beats (jittered by 10%)"},
+                       {"timeout", "1s", "silence before a peer is suspected"},
+                       {"fanout", "3", "peers gossiped to per beat"}},
+           .mutants = {
+               {"HB1", "starts every life at incarnation 1 (ignores the durable one)", "heartbeat"},
+               {"HB2", "never increments its counter", "heartbeat"},
+               {"HB3", "gossips to fanout + 1 peers per beat", "heartbeat-messages"},
+               {"HB4", "adopts older entries too", "heartbeat"},
+               {"HB5", "never suspects anyone", "heartbeat"},
+               {"HB6", "never trusts a suspected peer again", "heartbeat"},
+           }}};
 }
 
 }  // namespace synod

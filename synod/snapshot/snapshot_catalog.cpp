@@ -73,9 +73,6 @@ BankCheckerOptions bank_checker_options(const BankSnapshotConfig& c) {
 }
 
 Catalog catalog() {
-  const auto m = [](std::string tag, std::string rule, std::string by) {
-    return MutantSpec{.tag = std::move(tag), .rule = std::move(rule), .caught_by = std::move(by)};
-  };
   return {{.spec = bank_snapshot_spec(),
            .checkers =
                [](const ProtocolOptions& opts) {
@@ -89,15 +86,15 @@ Catalog catalog() {
                        {"every", "2s", "mean gap between a node's own snapshots (0 = on command)"},
                        {"timeout", "5s", "an initiator missing a report aborts after this"}},
            .mutants = {
-               m("D1", "skips a number every 8 messages", "bank-snapshot"),
-               m("D2", "hands up duplicates and out-of-order numbers", "bank-snapshot"),
-               m("D3", "never resends the outbox after a restart", "bank-snapshot"),
-               m("CL1", "does not record messages arriving on recording channels", "bank-snapshot"),
-               m("CL2", "sends no marker on its last outgoing channel", "snapshot-markers"),
-               m("CL3", "keeps recording the channel the first marker came on", "bank-snapshot"),
-               m("CL4", "a later marker does not close its channel", "bank-snapshot"),
-               m("CL5", "never reports, even with every channel closed", "bank-snapshot"),
-               m("CL6", "never aborts a snapshot that misses a report", "bank-snapshot"),
+               {"D1", "skips a number every 8 messages", "bank-snapshot"},
+               {"D2", "hands up duplicates and out-of-order numbers", "bank-snapshot"},
+               {"D3", "never resends the outbox after a restart", "bank-snapshot"},
+               {"CL1", "does not record messages arriving on recording channels", "bank-snapshot"},
+               {"CL2", "sends no marker on its last outgoing channel", "snapshot-markers"},
+               {"CL3", "keeps recording the channel the first marker came on", "bank-snapshot"},
+               {"CL4", "a later marker does not close its channel", "bank-snapshot"},
+               {"CL5", "never reports, even with every channel closed", "bank-snapshot"},
+               {"CL6", "never aborts a snapshot that misses a report", "bank-snapshot"},
            }}};
 }
 
