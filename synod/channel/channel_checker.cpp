@@ -54,23 +54,11 @@ class Truth {
     std::int64_t since_ns = 0;
   };
 
-  // Returns true when `e` begins a new input of e.node (callers close the previous one first).
-  static bool is_input(const Event& e) {
-    switch (e.kind) {
-      case EventKind::kStart:
-      case EventKind::kRecover:
-      case EventKind::kCrash:
-      case EventKind::kTimer:
-      case EventKind::kDeliver: return true;
-      default: return false;
-    }
-  }
-
   void track(const Event& e) {
     last_ns_ = std::max(last_ns_, e.time_ns);
     if (e.kind == EventKind::kHeal) heal_ns_ = e.time_ns;
     if (e.kind == EventKind::kSend || e.kind == EventKind::kDeliver) network_ = true;
-    if (!is_input(e)) return;
+    if (!begins_input(e.kind)) return;
     Life& l = lives_[e.node];
     if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) {
       ++l.index;
@@ -231,7 +219,7 @@ class BestEffortChecker final : public Checker {
   std::string_view name() const override { return "best-effort-channel"; }
 
   std::optional<std::string> on_event(const Event& e) override {
-    if (Truth::is_input(e)) {
+    if (begins_input(e.kind)) {
       if (auto v = close_input(e.node)) return v;
     }
     truth_.track(e);

@@ -30,6 +30,14 @@ enum class EventKind : std::uint8_t {
 
 std::string_view event_kind_name(EventKind kind);
 
+// True when `e` begins a new input of e.node (a start, recovery, crash, timer or delivery): what
+// the node does until its next input is one handler, which checkers of "per input" rules (one
+// marker per channel per recording, fanout per beat) use as their unit.
+constexpr bool begins_input(EventKind kind) {
+  return kind == EventKind::kStart || kind == EventKind::kRecover || kind == EventKind::kCrash ||
+         kind == EventKind::kTimer || kind == EventKind::kDeliver;
+}
+
 struct Event {
   std::uint64_t seq = 0;     // position in the execution
   std::int64_t time_ns = 0;  // true time (simulator) or wall clock (real runs)

@@ -116,16 +116,12 @@ class FanoutChecker final : public Checker {
   std::string_view name() const override { return "heartbeat-messages"; }
 
   std::optional<std::string> on_event(const Event& e) override {
+    if (begins_input(e.kind)) {
+      auto v = close_input(e.node);
+      if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) nodes_.insert(e.node);
+      return v;
+    }
     switch (e.kind) {
-      case EventKind::kStart:
-      case EventKind::kRecover:
-      case EventKind::kCrash:
-      case EventKind::kTimer:
-      case EventKind::kDeliver: {
-        auto v = close_input(e.node);
-        if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) nodes_.insert(e.node);
-        return v;
-      }
       case EventKind::kSend:
         if (e.protocol != Heartbeat::kId) return std::nullopt;
         {

@@ -85,9 +85,8 @@ class ValidityChecker final : public Checker {
   std::string_view name() const override { return "bmulticast-validity"; }
 
   std::optional<std::string> on_event(const Event& e) override {
-    const bool new_input = e.kind == EventKind::kDeliver || e.kind == EventKind::kTimer ||
-                           is_life_event(e) ||
-                           (e.kind == EventKind::kObserve && ours(e) && e.what == "mc.send");
+    const bool new_input =
+        begins_input(e.kind) || (e.kind == EventKind::kObserve && ours(e) && e.what == "mc.send");
     if (new_input) {
       if (auto v = check_pending(e.node)) return v;
     }

@@ -20,22 +20,18 @@ class MarkerChecker final : public Checker {
   std::string_view name() const override { return "snapshot-markers"; }
 
   std::optional<std::string> on_event(const Event& e) override {
-    switch (e.kind) {
-      case EventKind::kStart:
-      case EventKind::kRecover:
-      case EventKind::kCrash:
-      case EventKind::kTimer:
-      case EventKind::kDeliver: {
-        auto v = close_input(e.node);
-        if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) {
-          nodes_.insert(e.node);
-          up_.insert(e.node);
-        }
-        if (e.kind == EventKind::kCrash) up_.erase(e.node);
-        if (e.kind == EventKind::kDeliver) nodes_.insert(e.peer);
-        if (e.kind == EventKind::kDeliver && e.protocol == Bank::kId) heard_[e.node].insert(e.peer);
-        return v;
+    if (begins_input(e.kind)) {
+      auto v = close_input(e.node);
+      if (e.kind == EventKind::kStart || e.kind == EventKind::kRecover) {
+        nodes_.insert(e.node);
+        up_.insert(e.node);
       }
+      if (e.kind == EventKind::kCrash) up_.erase(e.node);
+      if (e.kind == EventKind::kDeliver) nodes_.insert(e.peer);
+      if (e.kind == EventKind::kDeliver && e.protocol == Bank::kId) heard_[e.node].insert(e.peer);
+      return v;
+    }
+    switch (e.kind) {
       case EventKind::kHeal: healed_ns_ = e.time_ns; return std::nullopt;
       case EventKind::kSend:
         nodes_.insert(e.peer);  // the cluster: every node started, sent to or heard from
